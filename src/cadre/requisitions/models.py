@@ -1,0 +1,120 @@
+"""Requisitions (job orders) and the skills they ask for."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from cadre.clients.models import Client
+from cadre.taxonomy.models import RoleFamily, Seniority, Skill
+
+
+class EngagementType(models.TextChoices):
+    CONTRACT = "contract", "Contract"
+    CONTRACT_TO_HIRE = "contract_to_hire", "Contract-to-hire"
+    DIRECT_HIRE = "direct_hire", "Direct hire"
+
+
+class RemotePolicy(models.TextChoices):
+    ONSITE = "onsite", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class RateUnit(models.TextChoices):
+    HOUR = "hour", "per hour"
+    YEAR = "year", "per year"
+
+
+class Requisition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        ON_HOLD = "on_hold", "On hold"
+        FILLED = "filled", "Filled"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="requisitions")
+    title = models.CharField(max_length=200)
+    role_family = models.ForeignKey(
+        RoleFamily, null=True, blank=True, on_delete=models.PROTECT, related_name="requisitions"
+    )
+    seniority = models.CharField(max_length=16, choices=Seniority.choices, default=Seniority.MID)
+    description = models.TextField(blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    remote_policy = models.CharField(
+        max_length=8, choices=RemotePolicy.choices, default=RemotePolicy.HYBRID
+    )
+    engagement_type = models.CharField(
+        max_length=20, choices=EngagementType.choices, default=EngagementType.CONTRACT
+    )
+    duration_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    openings = models.PositiveSmallIntegerField(default=1)
+    currency = models.CharField(max_length=3, default="USD")
+    rate_unit = models.CharField(max_length=4, choices=RateUnit.choices, default=RateUnit.HOUR)
+    pay_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    pay_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    bill_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    bill_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_requisitions",
+        help_text="The recruiter responsible for filling it.",
+    )
+    skills = models.ManyToManyField(Skill, through="RequisitionSkill", related_name="requisitions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic concurrency: every update must name the version it read.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["client", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay_min__isnull=True) | Q(pay_max__isnull=True) | Q(pay_min__lte=F("pay_max")),
+                name="requisition_pay_band_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(bill_min__isnull=True)
+                | Q(bill_max__isnull=True)
+                | Q(bill_min__lte=F("bill_max")),
+                name="requisition_bill_band_ordered",
+            ),
+            models.CheckConstraint(condition=Q(openings__gte=1), name="requisition_openings_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.client}" if self.client_id else self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class RequisitionSkill(models.Model):
+    class Importance(models.TextChoices):
+        MUST = "must", "Must have"
+        NICE = "nice", "Nice to have"
+
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="skill_requirements")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    importance = models.CharField(max_length=4, choices=Importance.choices, default=Importance.MUST)
+    min_years = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["importance", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["requisition", "skill"], name="requisition_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill} ({self.get_importance_display()})"
