@@ -1,0 +1,66 @@
+"""Reads of people. Hiring managers see only people with an application on their clients' requisitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from cadre.core.exceptions import NotFound
+from cadre.core.selectors import is_client_scoped
+from cadre.people import identity
+from cadre.people.models import Identity, Person
+
+
+def people_visible_to(user: Any) -> QuerySet[Person]:
+    qs = Person.objects.filter(merged_into__isnull=True)
+    if is_client_scoped(user):
+        qs = qs.filter(
+            pk__in=Person.objects.filter(applications__requisition__client__hiring_managers=user).values("pk")
+        )
+    return qs
+
+
+def _identity_match(q: str) -> Q | None:
+    """If the query looks like an identifier (e-mail, GitHub URL, ORCID...), match it exactly."""
+    for kind in (identity.EMAIL, identity.ORCID, identity.LINKEDIN, identity.GITHUB):
+        if kind == identity.GITHUB and "github" not in q.lower():
+            continue
+        try:
+            value = identity.normalise(kind, q)
+        except ValueError:
+            continue
+        return Q(pk__in=Identity.objects.filter(kind=kind, value=value).values("person_id"))
+    return None
+
+
+def search_people(user: Any, q: str) -> QuerySet[Person]:
+    """Name or headline contains every word of `q`; an identifier matches its owner exactly."""
+    qs = people_visible_to(user)
+    q = q.strip()
+    if not q:
+        return qs.order_by("full_name", "id")
+    if (match := _identity_match(q)) is not None:
+        return qs.filter(match).order_by("full_name", "id")
+    condition = Q()
+    for word in q.split()[:6]:
+        condition &= Q(full_name__icontains=word) | Q(headline__icontains=word)
+    return qs.filter(condition).order_by("full_name", "id")
+
+
+def get_person(user: Any, pk: int) -> Person:
+    person = people_visible_to(user).filter(pk=pk).first()
+    if person is None:
+        raise NotFound(f"person {pk} not found")
+    return person
+
+
+def identities_of(person: Person) -> QuerySet[Identity]:
+    return person.identities.all().order_by("kind", "value")
+
+
+def find_person_by_identity(kind: str, raw: str) -> Person | None:
+    """Unscoped: used by importers and duplicate checks, never shown to a user directly."""
+    value = identity.normalise(kind, raw)
+    found = Identity.objects.filter(kind=kind, value=value).select_related("person").first()
+    return found.person if found else None

@@ -1,0 +1,120 @@
+"""Writes on people: create with identities and a source record (provenance), edit, add identities."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cadre.core import audit
+from cadre.core.exceptions import Conflict, Forbidden, ValidationFailed
+from cadre.core.models import AuditLog
+from cadre.core.roles import Role
+from cadre.core.services import (
+    create_audited,
+    delete_audited,
+    require_editor,
+    require_user,
+    versioned_update,
+)
+from cadre.people import identity
+from cadre.people.models import Identity, Person, SourceRecord
+
+
+def payload_digest(payload: Any) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record_source(
+    *, person: Person | None, source: str, payload: dict[str, Any], external_id: str = "", fetched_at: Any = None
+) -> SourceRecord:
+    return SourceRecord.objects.create(
+        person=person,
+        source=source,
+        external_id=external_id,
+        payload=payload,
+        content_sha256=payload_digest(payload),
+        fetched_at=fetched_at or timezone.now(),
+    )
+
+
+def add_identity(
+    actor: Any, person: Person, *, kind: str, value: str, source_record: SourceRecord | None = None, verified: bool = False
+) -> Identity:
+    """Attach an identifier. The same identifier on another person is a Conflict (a merge candidate),
+    never a silent second owner."""
+    require_editor(actor)
+    try:
+        normalised = identity.normalise(kind, value)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="identities") from exc
+    owner = Identity.objects.filter(kind=kind, value=normalised).values_list("person_id", flat=True).first()
+    if owner is not None:
+        if owner == person.pk:
+            raise Conflict(f"{kind} {normalised} is already on this person", field="identities")
+        raise Conflict(
+            f"{kind} {normalised} already belongs to person {owner}; merge the two people instead",
+            field="identities",
+        )
+    try:
+        with transaction.atomic():
+            ident = Identity.objects.create(
+                person=person,
+                kind=kind,
+                value=normalised,
+                display_value=value.strip()[:255],
+                source_record=source_record,
+                verified=verified,
+            )
+    except IntegrityError as exc:  # lost a race with a concurrent insert of the same identifier
+        raise Conflict(f"{kind} {normalised} already belongs to another person", field="identities") from exc
+    audit.record(AuditLog.Action.CREATE, ident, after=audit.snapshot(ident), actor=actor)
+    return ident
+
+
+@transaction.atomic
+def create_person(
+    actor: Any,
+    *,
+    full_name: str,
+    identities: Iterable[tuple[str, str]] = (),
+    source: str = SourceRecord.Source.MANUAL,
+    source_payload: dict[str, Any] | None = None,
+    external_id: str = "",
+    **fields: Any,
+) -> Person:
+    """Create one person, keep what was submitted as a SourceRecord, and attach identities.
+
+    Fails as a whole (nothing written) if any identity is invalid or already taken.
+    """
+    require_editor(actor)
+    person = create_audited(Person(full_name=full_name.strip(), **fields), actor=actor)
+    payload = source_payload if source_payload is not None else {
+        "full_name": full_name, "identities": [list(i) for i in identities], **{k: str(v) for k, v in fields.items()}
+    }
+    record = record_source(person=person, source=source, payload=payload, external_id=external_id)
+    for kind, value in identities:
+        add_identity(actor, person, kind=kind, value=value, source_record=record)
+    return person
+
+
+def update_person(actor: Any, person: Person, *, expected_version: int | None, **changes: Any) -> Person:
+    require_editor(actor)
+    return versioned_update(person, expected_version=expected_version, changes=changes, actor=actor)
+
+
+def remove_identity(actor: Any, ident: Identity) -> None:
+    require_editor(actor)
+    delete_audited(ident, actor=actor)
+
+
+def delete_person(actor: Any, person: Person) -> None:
+    """Erase a person and everything hanging off them. Admins only: this is a privacy action."""
+    user = require_user(actor)
+    if user.role != Role.ADMIN:
+        raise Forbidden("only an admin may delete a person")
+    delete_audited(person, actor=actor)
