@@ -17,7 +17,6 @@ api = NinjaAPI(
     description="Staffing AI talent: clients, requisitions, people, applications and stage moves.",
     docs_url="/docs",
     auth=API_AUTH,
-    csrf=True,
 )
 
 
