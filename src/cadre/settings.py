@@ -118,6 +118,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = CADRE_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise serves from app folders (finders) but expects this
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = CADRE_HOME / "files"
 MEDIA_URL = "files/"
@@ -136,3 +137,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("CADRE_LOG_LEVEL", "WARNING")},
 }
+
+# REST API pagination (django-ninja): ?page=N&page_size=M, capped.
+NINJA_PAGINATION_PER_PAGE = 25
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200

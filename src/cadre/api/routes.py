@@ -53,6 +53,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _mount() -> None:
     from cadre.clients.api import router as clients
     from cadre.people.api import router as people
+    from cadre.pipeline.api import activities_router
     from cadre.pipeline.api import router as pipeline
     from cadre.requisitions.api import router as requisitions
 
@@ -60,6 +61,7 @@ def _mount() -> None:
     api.add_router("/requisitions", requisitions)
     api.add_router("/people", people)
     api.add_router("/applications", pipeline)
+    api.add_router("/activities", activities_router)
 
 
 _mount()

@@ -28,8 +28,7 @@ def update_client(actor: Any, client: Client, *, expected_version: int | None, *
     require_editor(actor)
     platforms = changes.pop("platforms", None)
     with transaction.atomic():
-        if changes:
-            client = versioned_update(client, expected_version=expected_version, changes=changes, actor=actor)
+        client = versioned_update(client, expected_version=expected_version, changes=changes, actor=actor)
         if platforms is not None:
             before = sorted(client.platforms.values_list("slug", flat=True))
             client.platforms.set(list(platforms))

@@ -35,8 +35,11 @@ def require_editor(user: Any) -> User:
 def validation_error(exc: ValidationError) -> ValidationFailed:
     """Turn Django's ValidationError into ours, keeping the first field name for API responses."""
     if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.error_dict.items()))
-        messages = "; ".join(f"{k}: {' '.join(m.messages)}" for k, m in exc.error_dict.items())
+        by_field = exc.message_dict
+        field = next(iter(by_field))
+        messages = "; ".join(
+            " ".join(msgs) if k == "__all__" else f"{k}: {' '.join(msgs)}" for k, msgs in by_field.items()
+        )
         return ValidationFailed(messages, field=None if field == "__all__" else field)
     return ValidationFailed(" ".join(exc.messages))
 

@@ -82,14 +82,20 @@ class Requisition(models.Model):
             models.CheckConstraint(
                 condition=Q(pay_min__isnull=True) | Q(pay_max__isnull=True) | Q(pay_min__lte=F("pay_max")),
                 name="requisition_pay_band_ordered",
+                violation_error_message="The pay band's minimum is above its maximum.",
             ),
             models.CheckConstraint(
                 condition=Q(bill_min__isnull=True)
                 | Q(bill_max__isnull=True)
                 | Q(bill_min__lte=F("bill_max")),
                 name="requisition_bill_band_ordered",
+                violation_error_message="The bill band's minimum is above its maximum.",
             ),
-            models.CheckConstraint(condition=Q(openings__gte=1), name="requisition_openings_positive"),
+            models.CheckConstraint(
+                condition=Q(openings__gte=1),
+                name="requisition_openings_positive",
+                violation_error_message="A requisition has at least one opening.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -49,10 +49,9 @@ def update_requisition(
     the editor loaded; None skips the check (only for system jobs)."""
     require_editor(actor)
     with transaction.atomic():
-        if changes or skills is not None:
-            requisition = versioned_update(
-                requisition, expected_version=expected_version, changes=changes, actor=actor
-            )
+        requisition = versioned_update(
+            requisition, expected_version=expected_version, changes=changes, actor=actor
+        )
         if skills is not None:
             before = [f"{r.skill.slug}:{r.importance}" for r in requisition.skill_requirements.select_related("skill")]
             after = _set_skills(requisition, skills)
