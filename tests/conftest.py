@@ -65,7 +65,10 @@ def _tenant(recruiter: User, hm: User, name: str, person_name: str, github: str)
         title=f"Senior ML engineer ({name})",
         role_family=RoleFamily.objects.get(slug="ml-engineer"),
         seniority="senior",
-        skills=[(Skill.objects.get(slug="pytorch"), "must"), (Skill.objects.get(slug="kubernetes"), "nice")],
+        skills=[
+            (Skill.objects.get(slug="pytorch"), "must"),
+            (Skill.objects.get(slug="kubernetes"), "nice"),
+        ],
         pay_min="80.00",
         pay_max="110.00",
         bill_min="120.00",
@@ -83,9 +86,17 @@ def _tenant(recruiter: User, hm: User, name: str, person_name: str, github: str)
 
 @pytest.fixture
 def tenant_a(recruiter, make_user) -> Tenant:
-    return _tenant(recruiter, make_user("hana", Role.HIRING_MANAGER), "Northwind Robotics", "Ana Lima", "analima")
+    return _tenant(
+        recruiter,
+        make_user("hana", Role.HIRING_MANAGER),
+        "Northwind Robotics",
+        "Ana Lima",
+        "analima",
+    )
 
 
 @pytest.fixture
 def tenant_b(recruiter, make_user) -> Tenant:
-    return _tenant(recruiter, make_user("hugo", Role.HIRING_MANAGER), "Helix Health", "Ben Okafor", "benokafor")
+    return _tenant(
+        recruiter, make_user("hugo", Role.HIRING_MANAGER), "Helix Health", "Ben Okafor", "benokafor"
+    )

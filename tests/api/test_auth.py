@@ -1,14 +1,19 @@
 from django.test import Client as HttpClient
+from tests.conftest import PASSWORD
 
 from cadre.core.models import ApiToken
-from tests.conftest import PASSWORD
 
 
 def test_openapi_and_docs_are_served(client):
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/clients", "/api/requisitions", "/api/people", "/api/applications/{application_id}/move"):
+    for path in (
+        "/api/clients",
+        "/api/requisitions",
+        "/api/people",
+        "/api/applications/{application_id}/move",
+    ):
         assert path in paths
     assert client.get("/api/docs").status_code == 200
 
@@ -47,6 +52,9 @@ def test_session_auth_requires_csrf_on_writes(recruiter):
     browser.get("/login/")  # any page with a form sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
     response = browser.post(
-        "/api/people", data={"full_name": "Xu Ming"}, content_type="application/json", headers={"X-CSRFToken": token}
+        "/api/people",
+        data={"full_name": "Xu Ming"},
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
     )
     assert response.status_code == 201, response.content

@@ -29,8 +29,13 @@ def test_duplicate_identity_is_409_and_creates_nothing(api, tenant_a):
     people_before, identities_before = Person.objects.count(), Identity.objects.count()
     response = api.post(
         "/api/people",
-        {"full_name": "Ana L.", "identities": [{"kind": "email", "value": "x@example.org"},
-                                               {"kind": "github", "value": "github.com/AnaLima"}]},
+        {
+            "full_name": "Ana L.",
+            "identities": [
+                {"kind": "email", "value": "x@example.org"},
+                {"kind": "github", "value": "github.com/AnaLima"},
+            ],
+        },
     )
     assert response.status_code == 409
     assert f"person {tenant_a.person.pk}" in response.json()["detail"]
@@ -38,7 +43,10 @@ def test_duplicate_identity_is_409_and_creates_nothing(api, tenant_a):
 
 
 def test_invalid_identity_is_422(api):
-    bad_orcid = api.post("/api/people", {"full_name": "Z", "identities": [{"kind": "orcid", "value": "0000-0002-1825-0098"}]})
+    bad_orcid = api.post(
+        "/api/people",
+        {"full_name": "Z", "identities": [{"kind": "orcid", "value": "0000-0002-1825-0098"}]},
+    )
     assert bad_orcid.status_code == 422 and bad_orcid.json()["field"] == "identities"
     bad_kind = api.post("/api/people", {"full_name": "Z", "identities": [{"kind": "myspace", "value": "z"}]})
     assert bad_kind.status_code == 422

@@ -40,5 +40,10 @@ def test_hiring_manager_and_compliance_cannot_edit(hm_a, api_as, compliance_offi
 
 
 def test_unknown_ids_are_404(api, db):
-    for url in ("/api/clients/424242", "/api/requisitions/424242", "/api/people/424242", "/api/applications/424242"):
+    for url in (
+        "/api/clients/424242",
+        "/api/requisitions/424242",
+        "/api/people/424242",
+        "/api/applications/424242",
+    ):
         assert api.get(url).status_code == 404

@@ -17,7 +17,10 @@ def _payload(client_id, **extra):
         "pay_max": "120.50",
         "bill_min": "140",
         "bill_max": "175",
-        "skills": [{"skill": "kubernetes", "importance": "must"}, {"skill": "mlflow", "importance": "nice"}],
+        "skills": [
+            {"skill": "kubernetes", "importance": "must"},
+            {"skill": "mlflow", "importance": "nice"},
+        ],
     }
     body.update(extra)
     return body

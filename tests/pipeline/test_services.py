@@ -1,14 +1,21 @@
 import pytest
 
 from cadre.core.exceptions import Conflict, Forbidden, ValidationFailed
+from cadre.people.services import create_person
 from cadre.pipeline.models import AppendOnlyError, Application, StageEvent
 from cadre.pipeline.selectors import pipeline_board, stage_counts
-from cadre.pipeline.services import create_application, move_application, register_stage_guard, _stage_guards
-from cadre.people.services import create_person
+from cadre.pipeline.services import (
+    _stage_guards,
+    create_application,
+    move_application,
+    register_stage_guard,
+)
 
 
 def test_stage_history_is_append_only(tenant_a, recruiter):
-    event = move_application(recruiter, tenant_a.application, to_stage="screening", reason="phone screen booked")
+    event = move_application(
+        recruiter, tenant_a.application, to_stage="screening", reason="phone screen booked"
+    )
     event.reason = "rewritten"
     with pytest.raises(AppendOnlyError):
         event.save()
@@ -57,6 +64,8 @@ def test_board_columns_are_truncated_but_counted(tenant_a, recruiter, django_ass
     with django_assert_num_queries(2):
         board = pipeline_board(tenant_a.requisition, per_stage=5)
     sourced = board[0]
-    assert sourced.stage == "sourced" and sourced.count == 8 and len(sourced.cards) == 5 and sourced.hidden == 3
+    assert (
+        sourced.stage == "sourced" and sourced.count == 8 and len(sourced.cards) == 5 and sourced.hidden == 3
+    )
     assert stage_counts(recruiter)["sourced"] == 8
     assert stage_counts(tenant_a.hiring_manager)["sourced"] == 8

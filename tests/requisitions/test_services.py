@@ -20,7 +20,9 @@ def test_two_recruiters_editing_one_requisition_do_not_lose_an_update(tenant_a, 
 
 def test_pay_band_must_be_ordered(tenant_a, recruiter):
     with pytest.raises(ValidationFailed, match="pay band"):
-        create_requisition(recruiter, client=tenant_a.client, title="Data scientist", pay_min="90", pay_max="60")
+        create_requisition(
+            recruiter, client=tenant_a.client, title="Data scientist", pay_min="90", pay_max="60"
+        )
 
 
 def test_skills_are_replaced_and_versioned(tenant_a, recruiter):

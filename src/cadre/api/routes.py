@@ -36,7 +36,9 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "authentication required: send 'Authorization: Bearer <token>'"}, status=401
+        request,
+        {"detail": "authentication required: send 'Authorization: Bearer <token>'"},
+        status=401,
     )
 
 
@@ -46,7 +48,13 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid"), "type": err.get("type")})
+        errors.append(
+            {
+                "field": ".".join(loc) or None,
+                "message": err.get("msg", "invalid"),
+                "type": err.get("type"),
+            }
+        )
     return api.create_response(request, {"detail": errors}, status=422)
 
 

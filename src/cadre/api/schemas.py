@@ -22,11 +22,19 @@ class StrictIn(Schema):
 
 class VersionedPatch(StrictIn):
     version: int = Field(
-        ..., ge=1, description="The version you read; a stale version gets 409 instead of overwriting."
+        ...,
+        ge=1,
+        description="The version you read; a stale version gets 409 instead of overwriting.",
     )
 
 
 Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=200)]
 
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+}

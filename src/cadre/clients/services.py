@@ -33,7 +33,13 @@ def update_client(actor: Any, client: Client, *, expected_version: int | None, *
             before = sorted(client.platforms.values_list("slug", flat=True))
             client.platforms.set(list(platforms))
             after = sorted(p.slug for p in platforms)
-            audit.record(AuditLog.Action.UPDATE, client, before={"platforms": before}, after={"platforms": after}, actor=actor)
+            audit.record(
+                AuditLog.Action.UPDATE,
+                client,
+                before={"platforms": before},
+                after={"platforms": after},
+                actor=actor,
+            )
     return client
 
 

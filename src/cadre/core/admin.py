@@ -31,7 +31,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:
-            audit.record(AuditLog.Action.DELETE, obj, before=audit.snapshot(obj), actor=request.user, via="admin")
+            audit.record(
+                AuditLog.Action.DELETE,
+                obj,
+                before=audit.snapshot(obj),
+                actor=request.user,
+                via="admin",
+            )
         super().delete_queryset(request, queryset)
 
 

@@ -114,3 +114,6 @@ class DecisionRecord(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version} on {self.subject_type}#{self.subject_id}"

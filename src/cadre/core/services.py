@@ -59,14 +59,16 @@ def create_audited(instance: M, *, actor: Any = None) -> M:
     return instance
 
 
-def versioned_update(instance: M, *, expected_version: int | None, changes: dict[str, Any], actor: Any = None) -> M:
+def versioned_update(
+    instance: M, *, expected_version: int | None, changes: dict[str, Any], actor: Any = None
+) -> M:
     """Apply `changes` only if the row still has `expected_version` (optimistic concurrency).
 
     The version check and the write are one conditional UPDATE, so two recruiters saving the same
     requisition cannot both win: the second gets a Conflict and must reload.
     """
     model = type(instance)
-    current_version: int = getattr(instance, "version")
+    current_version: int = instance.version  # type: ignore[attr-defined]
     if expected_version is not None and expected_version != current_version:
         raise Conflict(
             f"{model._meta.verbose_name} was changed by someone else (you edited version "
@@ -89,7 +91,13 @@ def versioned_update(instance: M, *, expected_version: int | None, changes: dict
                 "reload and try again"
             )
         instance.refresh_from_db()
-        audit.record(AuditLog.Action.UPDATE, instance, before=before, after=audit.snapshot(instance), actor=actor)
+        audit.record(
+            AuditLog.Action.UPDATE,
+            instance,
+            before=before,
+            after=audit.snapshot(instance),
+            actor=actor,
+        )
     return instance
 
 
@@ -105,7 +113,12 @@ def create_api_token(user: User, *, name: str = "", actor: Any = None) -> str:
     raw = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=user, name=name, prefix=raw[:10], key_hash=hash_token(raw))
-        audit.record(AuditLog.Action.TOKEN, token, after={"user": user.username, "prefix": token.prefix}, actor=actor)
+        audit.record(
+            AuditLog.Action.TOKEN,
+            token,
+            after={"user": user.username, "prefix": token.prefix},
+            actor=actor,
+        )
     return raw
 
 
@@ -122,3 +135,31 @@ def user_for_token(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def revoke_api_tokens(prefix: str, *, actor: Any = None) -> int:
+    """Revoke every live token whose prefix starts with `prefix` (as `cadre token list` shows it).
+    Returns how many were revoked; the rows stay for the audit trail."""
+    if len(prefix) < 6:
+        raise ValidationFailed("give at least the first 6 characters of the token", field="prefix")
+    now = timezone.now()
+    revoked = 0
+    with transaction.atomic():
+        for token in ApiToken.objects.select_for_update().filter(
+            prefix__startswith=prefix, revoked_at__isnull=True
+        ):
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit.record(
+                AuditLog.Action.TOKEN,
+                token,
+                before={"revoked_at": None},
+                after={
+                    "user_id": token.user_id,
+                    "prefix": token.prefix,
+                    "revoked_at": now.isoformat(),
+                },
+                actor=actor,
+            )
+            revoked += 1
+    return revoked

@@ -12,7 +12,9 @@ from cadre.taxonomy.models import Skill
 
 class Person(models.Model):
     full_name = models.CharField(max_length=200)
-    headline = models.CharField(max_length=200, blank=True, help_text="e.g. Senior ML engineer, LLM inference")
+    headline = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Senior ML engineer, LLM inference"
+    )
     location = models.CharField(max_length=120, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     summary = models.TextField(blank=True)
@@ -55,7 +57,11 @@ class SourceRecord(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     attachment = models.ForeignKey(
-        "Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="source_records"
+        "Attachment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_records",
     )
     fetched_at = models.DateTimeField(help_text="When the source produced or we fetched the data")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -92,9 +98,7 @@ class Identity(models.Model):
     class Meta:
         ordering = ["kind", "value"]
         verbose_name_plural = "identities"
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_per_kind")
-        ]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_per_kind")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.display_value or self.value}"
@@ -102,7 +106,7 @@ class Identity(models.Model):
     @property
     def url(self) -> str:
         """A link a recruiter can open, where the identity type has one."""
-        links = {
+        links: dict[str, str] = {
             self.Kind.EMAIL: f"mailto:{self.value}",
             self.Kind.PHONE: f"tel:{self.value}",
             self.Kind.GITHUB: f"https://github.com/{self.value}",
@@ -161,7 +165,11 @@ class SkillEvidence(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     observed_on = models.DateField(null=True, blank=True, help_text="When the evidence happened")
     source_record = models.ForeignKey(
-        SourceRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="skill_evidence"
+        SourceRecord,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="skill_evidence",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

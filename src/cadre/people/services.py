@@ -30,7 +30,12 @@ def payload_digest(payload: Any) -> str:
 
 
 def record_source(
-    *, person: Person | None, source: str, payload: dict[str, Any], external_id: str = "", fetched_at: Any = None
+    *,
+    person: Person | None,
+    source: str,
+    payload: dict[str, Any],
+    external_id: str = "",
+    fetched_at: Any = None,
 ) -> SourceRecord:
     return SourceRecord.objects.create(
         person=person,
@@ -43,7 +48,13 @@ def record_source(
 
 
 def add_identity(
-    actor: Any, person: Person, *, kind: str, value: str, source_record: SourceRecord | None = None, verified: bool = False
+    actor: Any,
+    person: Person,
+    *,
+    kind: str,
+    value: str,
+    source_record: SourceRecord | None = None,
+    verified: bool = False,
 ) -> Identity:
     """Attach an identifier. The same identifier on another person is a Conflict (a merge candidate),
     never a silent second owner."""
@@ -93,9 +104,15 @@ def create_person(
     """
     require_editor(actor)
     person = create_audited(Person(full_name=full_name.strip(), **fields), actor=actor)
-    payload = source_payload if source_payload is not None else {
-        "full_name": full_name, "identities": [list(i) for i in identities], **{k: str(v) for k, v in fields.items()}
-    }
+    payload = (
+        source_payload
+        if source_payload is not None
+        else {
+            "full_name": full_name,
+            "identities": [list(i) for i in identities],
+            **{k: str(v) for k, v in fields.items()},
+        }
+    )
     record = record_source(person=person, source=source, payload=payload, external_id=external_id)
     for kind, value in identities:
         add_identity(actor, person, kind=kind, value=value, source_record=record)

@@ -1,7 +1,7 @@
 """REST endpoints for the pipeline: /api/applications (with stage moves) and /api/activities."""
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -20,7 +20,10 @@ from cadre.requisitions.selectors import get_requisition
 router = Router(tags=["applications"])
 activities_router = Router(tags=["activities"])
 
-StageIn = Literal[tuple(s.value for s in Stage)]  # type: ignore[valid-type]
+StageIn = Literal[
+    "sourced", "screening", "submitted", "client_interview", "offer", "placed", "rejected", "withdrawn"
+]
+assert set(get_args(StageIn)) == {s.value for s in Stage}, "StageIn must list every Stage"
 
 
 class ApplicationOut(Schema):
@@ -113,7 +116,11 @@ def delete_application(request: HttpRequest, application_id: int) -> Status[None
 def move_application(request: HttpRequest, application_id: int, payload: MoveIn) -> dict:
     application = selectors.get_application(request.user, application_id)
     event = services.move_application(
-        request.user, application, to_stage=payload.to_stage, reason=payload.reason, expected_version=payload.version
+        request.user,
+        application,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+        expected_version=payload.version,
     )
     return {"application": selectors.get_application(request.user, application_id), "event": event}
 
@@ -163,4 +170,9 @@ def create_activity(request: HttpRequest, payload: ActivityIn) -> Status[Activit
         application = selectors.get_application(request.user, payload.application_id)
         if application.person_id != person.pk:
             raise Conflict("that application belongs to another person")
-    return Status(201, services.add_note(request.user, person, body=payload.body, application=application, kind=payload.kind))
+    return Status(
+        201,
+        services.add_note(
+            request.user, person, body=payload.body, application=application, kind=payload.kind
+        ),
+    )

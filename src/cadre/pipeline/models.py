@@ -14,9 +14,7 @@ from cadre.requisitions.models import Requisition
 
 class Application(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="applications")
-    requisition = models.ForeignKey(
-        Requisition, on_delete=models.CASCADE, related_name="applications"
-    )
+    requisition = models.ForeignKey(Requisition, on_delete=models.CASCADE, related_name="applications")
     stage = models.CharField(max_length=20, choices=STAGE_CHOICES, default=Stage.SOURCED)
     stage_changed_at = models.DateTimeField()
     source = models.CharField(max_length=64, blank=True, help_text="How they entered the pipeline")
@@ -29,9 +27,7 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-stage_changed_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "requisition"], name="application_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "requisition"], name="application_unique")]
         indexes = [
             models.Index(fields=["requisition", "stage", "-stage_changed_at"]),
             models.Index(fields=["stage"]),

@@ -34,24 +34,39 @@ def register_stage_guard(guard: StageGuard) -> None:
 
 @transaction.atomic
 def create_application(
-    actor: Any, *, person: Person, requisition: Requisition, stage: str = Stage.SOURCED, source: str = ""
+    actor: Any,
+    *,
+    person: Person,
+    requisition: Requisition,
+    stage: str = Stage.SOURCED,
+    source: str = "",
 ) -> Application:
     user = require_editor(actor)
     stage = _parse_stage(stage)
     if person.merged_into_id is not None:
-        raise ValidationFailed(f"person {person.pk} was merged into {person.merged_into_id}", field="person_id")
+        raise ValidationFailed(
+            f"person {person.pk} was merged into {person.merged_into_id}", field="person_id"
+        )
     now = timezone.now()
     try:
         with transaction.atomic():
             application = Application.objects.create(
-                person=person, requisition=requisition, stage=stage, stage_changed_at=now,
-                source=source, created_by=user,
+                person=person,
+                requisition=requisition,
+                stage=stage,
+                stage_changed_at=now,
+                source=source,
+                created_by=user,
             )
     except IntegrityError as exc:
         raise Conflict(f"{person} is already in the pipeline of requisition {requisition.pk}") from exc
     StageEvent.objects.create(application=application, from_stage="", to_stage=stage, actor=user, at=now)
     Activity.objects.create(
-        person=person, application=application, kind=Activity.Kind.STAGE_CHANGE, actor=user, at=now,
+        person=person,
+        application=application,
+        kind=Activity.Kind.STAGE_CHANGE,
+        actor=user,
+        at=now,
         body=f"Added to {requisition.title} ({requisition.client.name}) at {Stage(stage).label}",
     )
     audit.record(AuditLog.Action.CREATE, application, after=audit.snapshot(application), actor=user)
@@ -63,12 +78,18 @@ def _parse_stage(value: str) -> Stage:
         return Stage(value)
     except ValueError as exc:
         raise ValidationFailed(
-            f"unknown stage {value!r}; expected one of {', '.join(s.value for s in Stage)}", field="to_stage"
+            f"unknown stage {value!r}; expected one of {', '.join(s.value for s in Stage)}",
+            field="to_stage",
         ) from exc
 
 
 def move_application(
-    actor: Any, application: Application, *, to_stage: str, reason: str = "", expected_version: int | None = None
+    actor: Any,
+    application: Application,
+    *,
+    to_stage: str,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> StageEvent:
     """Move a card to another stage. Hiring managers may only decide on submitted candidates."""
     user = require_user(actor)
@@ -76,7 +97,9 @@ def move_application(
     if target == application.stage:
         raise ValidationFailed(f"already at {target.label}", field="to_stage")
     if not roles.can_move_to_stage(user.role, application.stage, target):
-        raise Forbidden(f"a {user.role_label.lower()} may not move a candidate from {application.stage} to {target}")
+        raise Forbidden(
+            f"a {user.role_label.lower()} may not move a candidate from {application.stage} to {target}"
+        )
     for guard in _stage_guards:
         guard(application, target, user)
     with transaction.atomic():
@@ -93,20 +116,40 @@ def move_application(
             raise Conflict("this application was moved by someone else; reload the board and try again")
         application.refresh_from_db()
         event = StageEvent.objects.create(
-            application=application, from_stage=from_stage, to_stage=target, actor=user, at=now, reason=reason.strip()
+            application=application,
+            from_stage=from_stage,
+            to_stage=target,
+            actor=user,
+            at=now,
+            reason=reason.strip(),
         )
         body = f"{Stage(from_stage).label} → {target.label} on {application.requisition.title}"
         Activity.objects.create(
-            person_id=application.person_id, application=application, kind=Activity.Kind.STAGE_CHANGE,
-            actor=user, at=now, body=body + (f": {reason.strip()}" if reason.strip() else ""),
+            person_id=application.person_id,
+            application=application,
+            kind=Activity.Kind.STAGE_CHANGE,
+            actor=user,
+            at=now,
+            body=body + (f": {reason.strip()}" if reason.strip() else ""),
         )
         audit.record(
-            AuditLog.Action.STAGE_MOVE, application, before=before, after=audit.snapshot(application), actor=user
+            AuditLog.Action.STAGE_MOVE,
+            application,
+            before=before,
+            after=audit.snapshot(application),
+            actor=user,
         )
     return event
 
 
-def add_note(actor: Any, person: Person, *, body: str, application: Application | None = None, kind: str = Activity.Kind.NOTE) -> Activity:
+def add_note(
+    actor: Any,
+    person: Person,
+    *,
+    body: str,
+    application: Application | None = None,
+    kind: str = Activity.Kind.NOTE,
+) -> Activity:
     user = require_user(actor)
     if not roles.can_add_notes(user.role):
         raise Forbidden("you may not add notes")
@@ -115,11 +158,19 @@ def add_note(actor: Any, person: Person, *, body: str, application: Application 
         raise ValidationFailed("a note cannot be empty", field="body")
     if len(body) > 20_000:
         raise ValidationFailed("a note is limited to 20,000 characters", field="body")
-    if kind not in Activity.Kind.values or kind in {Activity.Kind.STAGE_CHANGE, Activity.Kind.SYSTEM}:
+    if kind not in Activity.Kind.values or kind in {
+        Activity.Kind.STAGE_CHANGE,
+        Activity.Kind.SYSTEM,
+    }:
         raise ValidationFailed(f"unknown note kind {kind!r}", field="kind")
     with transaction.atomic():
         activity = Activity.objects.create(
-            person=person, application=application, kind=kind, body=body, actor=user, at=timezone.now()
+            person=person,
+            application=application,
+            kind=kind,
+            body=body,
+            actor=user,
+            at=timezone.now(),
         )
         audit.record(AuditLog.Action.CREATE, activity, after=audit.snapshot(activity), actor=user)
     return activity

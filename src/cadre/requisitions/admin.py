@@ -12,7 +12,15 @@ class RequisitionSkillInline(admin.TabularInline):
 
 @admin.register(Requisition)
 class RequisitionAdmin(AuditedModelAdmin):
-    list_display = ("title", "client", "role_family", "seniority", "engagement_type", "status", "openings")
+    list_display = (
+        "title",
+        "client",
+        "role_family",
+        "seniority",
+        "engagement_type",
+        "status",
+        "openings",
+    )
     list_filter = ("status", "engagement_type", "seniority", "role_family")
     search_fields = ("title", "client__name")
     list_select_related = ("client", "role_family")

@@ -44,9 +44,7 @@ class Requisition(models.Model):
     seniority = models.CharField(max_length=16, choices=Seniority.choices, default=Seniority.MID)
     description = models.TextField(blank=True)
     location = models.CharField(max_length=120, blank=True)
-    remote_policy = models.CharField(
-        max_length=8, choices=RemotePolicy.choices, default=RemotePolicy.HYBRID
-    )
+    remote_policy = models.CharField(max_length=8, choices=RemotePolicy.choices, default=RemotePolicy.HYBRID)
     engagement_type = models.CharField(
         max_length=20, choices=EngagementType.choices, default=EngagementType.CONTRACT
     )
@@ -58,9 +56,7 @@ class Requisition(models.Model):
     pay_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     bill_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     bill_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -69,7 +65,9 @@ class Requisition(models.Model):
         related_name="owned_requisitions",
         help_text="The recruiter responsible for filling it.",
     )
-    skills = models.ManyToManyField(Skill, through="RequisitionSkill", related_name="requisitions")
+    skills: models.ManyToManyField[Skill, RequisitionSkill] = models.ManyToManyField(
+        Skill, through="RequisitionSkill", related_name="requisitions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Optimistic concurrency: every update must name the version it read.

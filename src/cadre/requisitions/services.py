@@ -25,9 +25,7 @@ def _set_skills(requisition: Requisition, skills: Iterable[SkillWanted]) -> list
 
 
 @transaction.atomic
-def create_requisition(
-    actor: Any, *, skills: Iterable[SkillWanted] = (), **fields: Any
-) -> Requisition:
+def create_requisition(actor: Any, *, skills: Iterable[SkillWanted] = (), **fields: Any) -> Requisition:
     require_editor(actor)
     fields.setdefault("owner", actor if getattr(actor, "pk", None) else None)
     requisition = create_audited(Requisition(**fields), actor=actor)
@@ -53,9 +51,18 @@ def update_requisition(
             requisition, expected_version=expected_version, changes=changes, actor=actor
         )
         if skills is not None:
-            before = [f"{r.skill.slug}:{r.importance}" for r in requisition.skill_requirements.select_related("skill")]
+            before = [
+                f"{r.skill.slug}:{r.importance}"
+                for r in requisition.skill_requirements.select_related("skill")
+            ]
             after = _set_skills(requisition, skills)
-            audit.record(AuditLog.Action.UPDATE, requisition, before={"skills": before}, after={"skills": after}, actor=actor)
+            audit.record(
+                AuditLog.Action.UPDATE,
+                requisition,
+                before={"skills": before},
+                after={"skills": after},
+                actor=actor,
+            )
     return requisition
 
 

@@ -17,17 +17,27 @@ def read_seed(name: str = "foundation.json") -> dict[str, Any]:
     return data
 
 
-def load_seed(role_family_model: Any, platform_model: Any, skill_model: Any, name: str = "foundation.json") -> dict[str, int]:
+def load_seed(
+    role_family_model: Any, platform_model: Any, skill_model: Any, name: str = "foundation.json"
+) -> dict[str, int]:
     data = read_seed(name)
     for row in data["role_families"]:
-        role_family_model.objects.update_or_create(slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"})
+        role_family_model.objects.update_or_create(
+            slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"}
+        )
     for row in data["platforms"]:
-        platform_model.objects.update_or_create(slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"})
+        platform_model.objects.update_or_create(
+            slug=row["slug"], defaults={k: v for k, v in row.items() if k != "slug"}
+        )
     # Two passes so a parent may appear after its child in the file.
     for row in data["skills"]:
         skill_model.objects.update_or_create(
             slug=row["slug"],
-            defaults={"name": row["name"], "category": row["category"], "aliases": row.get("aliases", [])},
+            defaults={
+                "name": row["name"],
+                "category": row["category"],
+                "aliases": row.get("aliases", []),
+            },
         )
     by_slug = {s.slug: s for s in skill_model.objects.all()}
     for row in data["skills"]:

@@ -5,52 +5,102 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Platform',
+            name="Platform",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('provider', models.CharField(blank=True, help_text='AWS, Google Cloud, NVIDIA...', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "provider",
+                    models.CharField(blank=True, help_text="AWS, Google Cloud, NVIDIA...", max_length=64),
+                ),
             ],
             options={
-                'ordering': ['provider', 'name'],
+                "ordering": ["provider", "name"],
             },
         ),
         migrations.CreateModel(
-            name='RoleFamily',
+            name="RoleFamily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('soc_code', models.CharField(blank=True, help_text='SOC 2018, e.g. 15-2051', max_length=16)),
-                ('onet_code', models.CharField(blank=True, help_text='O*NET-SOC, e.g. 15-2051.00', max_length=16)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "soc_code",
+                    models.CharField(blank=True, help_text="SOC 2018, e.g. 15-2051", max_length=16),
+                ),
+                (
+                    "onet_code",
+                    models.CharField(blank=True, help_text="O*NET-SOC, e.g. 15-2051.00", max_length=16),
+                ),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'verbose_name_plural': 'role families',
-                'ordering': ['name'],
+                "verbose_name_plural": "role families",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('category', models.CharField(choices=[('language', 'Language'), ('framework', 'Framework / library'), ('platform', 'Platform / cloud service'), ('accelerator', 'Accelerator stack'), ('data_system', 'Data system'), ('method', 'Method / technique'), ('mlops', 'MLOps practice'), ('governance', 'Governance / responsible AI'), ('domain', 'Domain')], max_length=16)),
-                ('aliases', models.JSONField(blank=True, default=list, help_text='Spelling variants, lower case')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='taxonomy.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("language", "Language"),
+                            ("framework", "Framework / library"),
+                            ("platform", "Platform / cloud service"),
+                            ("accelerator", "Accelerator stack"),
+                            ("data_system", "Data system"),
+                            ("method", "Method / technique"),
+                            ("mlops", "MLOps practice"),
+                            ("governance", "Governance / responsible AI"),
+                            ("domain", "Domain"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.JSONField(blank=True, default=list, help_text="Spelling variants, lower case"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="taxonomy.skill",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]
