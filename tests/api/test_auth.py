@@ -49,7 +49,7 @@ def test_session_auth_requires_csrf_on_writes(recruiter):
     assert browser.get("/api/people").status_code == 200
     response = browser.post("/api/people", data={"full_name": "X"}, content_type="application/json")
     assert response.status_code == 403
-    browser.get("/login/")  # any page with a form sets the csrftoken cookie
+    browser.get("/")  # any UI page (forms, htmx headers) sets the csrftoken cookie
     token = browser.cookies["csrftoken"].value
     response = browser.post(
         "/api/people",
