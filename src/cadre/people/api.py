@@ -4,14 +4,14 @@ import datetime as dt
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
 
 from cadre.api.schemas import ERRORS, NonEmpty, StrictIn, VersionedPatch
-from cadre.core.exceptions import NotFound
+from cadre.core.exceptions import NotFound, ValidationFailed
 from cadre.people import identity, selectors, services
-from cadre.people.models import Identity, Person, SourceRecord
+from cadre.people.models import Attachment, Identity, Person, SourceRecord
 
 router = Router(tags=["people"])
 
@@ -128,3 +128,32 @@ def remove_identity(request: HttpRequest, person_id: int, identity_id: int) -> S
         raise NotFound(f"identity {identity_id} not found on person {person_id}")
     services.remove_identity(request.user, ident)
     return Status(204, None)
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+@router.get("/{person_id}/attachments", response={200: list[AttachmentOut], **ERRORS})
+def list_attachments(request: HttpRequest, person_id: int) -> list[Attachment]:
+    return list(selectors.get_person(request.user, person_id).attachments.all())
+
+
+@router.post("/{person_id}/attachments", response={201: AttachmentOut, **ERRORS})
+def upload_attachment(request: HttpRequest, person_id: int, file: File[UploadedFile]) -> Status[Attachment]:
+    person = selectors.get_person(request.user, person_id)
+    if (file.size or 0) > services.MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed("attachments are limited to 10 MB", field="file")
+    attachment = services.store_attachment(
+        request.user,
+        person=person,
+        name=file.name or "upload",
+        content=file.read(),
+        content_type=file.content_type or "",
+    )
+    return Status(201, attachment)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from cadre.core.exceptions import NotFound
 from cadre.core.selectors import is_client_scoped
 from cadre.people import identity
-from cadre.people.models import Identity, Person
+from cadre.people.models import Identity, Person, SourceRecord
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -64,3 +64,13 @@ def find_person_by_identity(kind: str, raw: str) -> Person | None:
     value = identity.normalise(kind, raw)
     found = Identity.objects.filter(kind=kind, value=value).select_related("person").first()
     return found.person if found else None
+
+
+def list_people(user: Any, *, q: str = "") -> QuerySet[Person]:
+    """The people list page: search results with identities prefetched (one extra query per page)."""
+    return search_people(user, q).prefetch_related("identities")
+
+
+def source_records_of(person: Person) -> QuerySet[SourceRecord]:
+    """Where what we know about a person came from, newest first."""
+    return person.source_records.order_by("-fetched_at", "-id")

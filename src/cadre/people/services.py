@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mimetypes
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +25,9 @@ from cadre.core.services import (
     versioned_update,
 )
 from cadre.people import identity
-from cadre.people.models import Identity, Person, SourceRecord
+from cadre.people.models import Attachment, Identity, Person, SourceRecord
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def payload_digest(payload: Any) -> str:
@@ -135,3 +140,33 @@ def delete_person(actor: Any, person: Person) -> None:
     if user.role != Role.ADMIN:
         raise Forbidden("only an admin may delete a person")
     delete_audited(person, actor=actor)
+
+
+def store_attachment(
+    actor: Any, *, person: Person | None, name: str, content: bytes, content_type: str = ""
+) -> Attachment:
+    """Store a file content-addressed by SHA-256; the same bytes for the same person are stored once."""
+    user = require_editor(actor)
+    if not content:
+        raise ValidationFailed(f"{name or 'the file'} is empty", field="file")
+    if len(content) > MAX_ATTACHMENT_BYTES:
+        raise ValidationFailed("attachments are limited to 10 MB", field="file")
+    digest = hashlib.sha256(content).hexdigest()
+    existing = Attachment.objects.filter(person=person, sha256=digest).first()
+    if existing is not None:
+        return existing
+    safe_name = Path(name or "upload").name[:200] or "upload"
+    guessed = content_type or mimetypes.guess_type(safe_name)[0] or "application/octet-stream"
+    with transaction.atomic():
+        attachment = Attachment(
+            person=person,
+            original_name=safe_name,
+            content_type=guessed,
+            size=len(content),
+            sha256=digest,
+            uploaded_by=user,
+        )
+        attachment.file.save(safe_name, ContentFile(content), save=False)
+        attachment.save()
+        audit.record(AuditLog.Action.CREATE, attachment, after=audit.snapshot(attachment), actor=actor)
+    return attachment
