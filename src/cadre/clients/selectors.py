@@ -32,3 +32,7 @@ def get_client(user: Any, pk: int) -> Client:
     if client is None:
         raise NotFound(f"client {pk} not found")
     return client
+
+
+def hiring_managers_of(client: Client) -> QuerySet[Any]:
+    return client.hiring_managers.order_by("last_name", "first_name", "username")

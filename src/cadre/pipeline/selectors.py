@@ -111,3 +111,11 @@ def timeline(user: Any, person: Person, *, limit: int = 100) -> list[Activity]:
         qs = qs.filter(application__requisition__client__hiring_managers=user)
     return list(qs.order_by("-at", "-id")[:limit])
 
+
+
+def recent_activity(user: Any, *, limit: int = 10) -> list[Activity]:
+    """The latest timeline lines across the people the user may see (the dashboard feed)."""
+    qs = Activity.objects.select_related("person", "actor", "application__requisition")
+    if is_client_scoped(user):
+        qs = qs.filter(application__requisition__client__hiring_managers=user)
+    return list(qs.order_by("-at", "-id")[:limit])

@@ -1,3 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list = []
+from cadre.web import views
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("", views.dashboard, name="dashboard"),
+    path("search/", views.search, name="search"),
+    path("", include("cadre.requisitions.urls")),
+    path("", include("cadre.people.urls")),
+    path("", include("cadre.clients.urls")),
+    path("", include("cadre.pipeline.urls")),
+]

@@ -6,82 +6,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clients', '0001_initial'),
-        ('taxonomy', '0001_initial'),
+        ("clients", "0001_initial"),
+        ("taxonomy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Requisition',
+            name="Requisition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('seniority', models.CharField(choices=[('intern', 'Intern'), ('junior', 'Junior'), ('mid', 'Mid-level'), ('senior', 'Senior'), ('staff', 'Staff'), ('principal', 'Principal'), ('director', 'Director'), ('executive', 'Executive')], default='mid', max_length=16)),
-                ('description', models.TextField(blank=True)),
-                ('location', models.CharField(blank=True, max_length=120)),
-                ('remote_policy', models.CharField(choices=[('onsite', 'On-site'), ('hybrid', 'Hybrid'), ('remote', 'Remote')], default='hybrid', max_length=8)),
-                ('engagement_type', models.CharField(choices=[('contract', 'Contract'), ('contract_to_hire', 'Contract-to-hire'), ('direct_hire', 'Direct hire')], default='contract', max_length=20)),
-                ('duration_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('openings', models.PositiveSmallIntegerField(default=1)),
-                ('currency', models.CharField(default='USD', max_length=3)),
-                ('rate_unit', models.CharField(choices=[('hour', 'per hour'), ('year', 'per year')], default='hour', max_length=4)),
-                ('pay_min', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('pay_max', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('bill_min', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('bill_max', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('open', 'Open'), ('on_hold', 'On hold'), ('filled', 'Filled'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], db_index=True, default='open', max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requisitions', to='clients.client')),
-                ('owner', models.ForeignKey(blank=True, help_text='The recruiter responsible for filling it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_requisitions', to=settings.AUTH_USER_MODEL)),
-                ('role_family', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requisitions', to='taxonomy.rolefamily')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "seniority",
+                    models.CharField(
+                        choices=[
+                            ("intern", "Intern"),
+                            ("junior", "Junior"),
+                            ("mid", "Mid-level"),
+                            ("senior", "Senior"),
+                            ("staff", "Staff"),
+                            ("principal", "Principal"),
+                            ("director", "Director"),
+                            ("executive", "Executive"),
+                        ],
+                        default="mid",
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("location", models.CharField(blank=True, max_length=120)),
+                (
+                    "remote_policy",
+                    models.CharField(
+                        choices=[("onsite", "On-site"), ("hybrid", "Hybrid"), ("remote", "Remote")],
+                        default="hybrid",
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "engagement_type",
+                    models.CharField(
+                        choices=[
+                            ("contract", "Contract"),
+                            ("contract_to_hire", "Contract-to-hire"),
+                            ("direct_hire", "Direct hire"),
+                        ],
+                        default="contract",
+                        max_length=20,
+                    ),
+                ),
+                ("duration_months", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("openings", models.PositiveSmallIntegerField(default=1)),
+                ("currency", models.CharField(default="USD", max_length=3)),
+                (
+                    "rate_unit",
+                    models.CharField(
+                        choices=[("hour", "per hour"), ("year", "per year")], default="hour", max_length=4
+                    ),
+                ),
+                ("pay_min", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("pay_max", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("bill_min", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("bill_max", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("open", "Open"),
+                            ("on_hold", "On hold"),
+                            ("filled", "Filled"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requisitions",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The recruiter responsible for filling it.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_requisitions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "role_family",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requisitions",
+                        to="taxonomy.rolefamily",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='RequisitionSkill',
+            name="RequisitionSkill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('importance', models.CharField(choices=[('must', 'Must have'), ('nice', 'Nice to have')], default='must', max_length=4)),
-                ('min_years', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('requisition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_requirements', to='requisitions.requisition')),
-                ('skill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='taxonomy.skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "importance",
+                    models.CharField(
+                        choices=[("must", "Must have"), ("nice", "Nice to have")],
+                        default="must",
+                        max_length=4,
+                    ),
+                ),
+                ("min_years", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "requisition",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_requirements",
+                        to="requisitions.requisition",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="taxonomy.skill"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['importance', 'skill__name'],
+                "ordering": ["importance", "skill__name"],
             },
         ),
         migrations.AddField(
-            model_name='requisition',
-            name='skills',
-            field=models.ManyToManyField(related_name='requisitions', through='requisitions.RequisitionSkill', to='taxonomy.skill'),
+            model_name="requisition",
+            name="skills",
+            field=models.ManyToManyField(
+                related_name="requisitions", through="requisitions.RequisitionSkill", to="taxonomy.skill"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requisitionskill',
-            constraint=models.UniqueConstraint(fields=('requisition', 'skill'), name='requisition_skill_unique'),
+            model_name="requisitionskill",
+            constraint=models.UniqueConstraint(
+                fields=("requisition", "skill"), name="requisition_skill_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='requisition',
-            index=models.Index(fields=['client', 'status'], name='requisition_client__ae2bf8_idx'),
+            model_name="requisition",
+            index=models.Index(fields=["client", "status"], name="requisition_client__ae2bf8_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requisition',
-            constraint=models.CheckConstraint(condition=models.Q(('pay_min__isnull', True), ('pay_max__isnull', True), ('pay_min__lte', models.F('pay_max')), _connector='OR'), name='requisition_pay_band_ordered', violation_error_message="The pay band's minimum is above its maximum."),
+            model_name="requisition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pay_min__isnull", True),
+                    ("pay_max__isnull", True),
+                    ("pay_min__lte", models.F("pay_max")),
+                    _connector="OR",
+                ),
+                name="requisition_pay_band_ordered",
+                violation_error_message="The pay band's minimum is above its maximum.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requisition',
-            constraint=models.CheckConstraint(condition=models.Q(('bill_min__isnull', True), ('bill_max__isnull', True), ('bill_min__lte', models.F('bill_max')), _connector='OR'), name='requisition_bill_band_ordered', violation_error_message="The bill band's minimum is above its maximum."),
+            model_name="requisition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("bill_min__isnull", True),
+                    ("bill_max__isnull", True),
+                    ("bill_min__lte", models.F("bill_max")),
+                    _connector="OR",
+                ),
+                name="requisition_bill_band_ordered",
+                violation_error_message="The bill band's minimum is above its maximum.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requisition',
-            constraint=models.CheckConstraint(condition=models.Q(('openings__gte', 1)), name='requisition_openings_positive', violation_error_message='A requisition has at least one opening.'),
+            model_name="requisition",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("openings__gte", 1)),
+                name="requisition_openings_positive",
+                violation_error_message="A requisition has at least one opening.",
+            ),
         ),
     ]

@@ -1,0 +1,99 @@
+"""The job-order form: validation here, writes through requisitions.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from cadre.clients.models import Client
+from cadre.clients.selectors import clients_visible_to
+from cadre.core.money import CURRENCIES
+from cadre.requisitions.models import EngagementType, RateUnit, RemotePolicy, Requisition
+from cadre.taxonomy.models import RoleFamily, Seniority, Skill
+from cadre.taxonomy.selectors import role_families, skills
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, label=label)
+
+
+class RequisitionForm(forms.Form):
+    client: forms.ModelChoiceField[Client] = forms.ModelChoiceField(
+        queryset=None, empty_label="Choose a client…"
+    )
+    title = forms.CharField(max_length=200)
+    role_family: forms.ModelChoiceField[RoleFamily] = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label="—"
+    )
+    seniority = forms.ChoiceField(choices=Seniority.choices, initial=Seniority.MID)
+    status = forms.ChoiceField(choices=Requisition.Status.choices, initial=Requisition.Status.OPEN)
+    engagement_type = forms.ChoiceField(choices=EngagementType.choices)
+    duration_months = forms.IntegerField(
+        min_value=1, max_value=120, required=False, label="Duration (months)"
+    )
+    openings = forms.IntegerField(min_value=1, max_value=500, initial=1)
+    location = forms.CharField(max_length=120, required=False)
+    remote_policy = forms.ChoiceField(
+        choices=RemotePolicy.choices, initial=RemotePolicy.HYBRID, label="Remote"
+    )
+    currency = forms.ChoiceField(choices=[(c, c) for c in CURRENCIES], initial="USD")
+    rate_unit = forms.ChoiceField(choices=RateUnit.choices, label="Rates are")
+    pay_min = _money("Pay from")
+    pay_max = _money("Pay to")
+    bill_min = _money("Bill from")
+    bill_max = _money("Bill to")
+    must_skills: forms.ModelMultipleChoiceField[Skill] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Must-have skills",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    nice_skills: forms.ModelMultipleChoiceField[Skill] = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Nice-to-have skills",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = clients_visible_to(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["role_family"].queryset = role_families()  # type: ignore[attr-defined]
+        self.fields["must_skills"].queryset = skills()  # type: ignore[attr-defined]
+        self.fields["nice_skills"].queryset = skills()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for low, high, what in (("pay_min", "pay_max", "pay"), ("bill_min", "bill_max", "bill")):
+            lo, hi = data.get(low), data.get(high)
+            if lo is not None and hi is not None and lo > hi:
+                self.add_error(high, f"The {what} band ends below where it starts.")
+        both = set(data.get("must_skills") or []) & set(data.get("nice_skills") or [])
+        if both:
+            names = ", ".join(sorted(s.name for s in both))
+            self.add_error("nice_skills", f"Listed as both must-have and nice-to-have: {names}.")
+        return data
+
+    def service_arguments(self) -> tuple[dict[str, Any], list[tuple[Skill, str]]]:
+        """Split cleaned data into model fields and the (skill, importance) list the service takes."""
+        data = dict(self.cleaned_data)
+        wanted = [(s, "must") for s in data.pop("must_skills", [])]
+        wanted += [(s, "nice") for s in data.pop("nice_skills", [])]
+        data.pop("version", None)
+        return data, wanted
+
+
+class RequisitionEditForm(RequisitionForm):
+    # The version the editor loaded; the service refuses the save if the row has moved on.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, requisition: Requisition) -> dict[str, Any]:
+        fields = [name for name in cls.base_fields if name not in {"must_skills", "nice_skills"}]
+        initial = {name: getattr(requisition, name) for name in fields}
+        requirements = list(requisition.skill_requirements.all())
+        initial["must_skills"] = [r.skill for r in requirements if r.importance == "must"]
+        initial["nice_skills"] = [r.skill for r in requirements if r.importance == "nice"]
+        return initial
