@@ -69,3 +69,16 @@ def test_board_columns_are_truncated_but_counted(tenant_a, recruiter, django_ass
     )
     assert stage_counts(recruiter)["sourced"] == 8
     assert stage_counts(tenant_a.hiring_manager)["sourced"] == 8
+
+
+def test_hiring_manager_sees_own_notes_but_not_other_clients_activity(tenant_a, tenant_b, recruiter):
+    from cadre.pipeline.selectors import timeline
+    from cadre.pipeline.services import add_note
+
+    hm = tenant_a.hiring_manager
+    add_note(hm, tenant_a.person, body="Great system design answers")
+    add_note(recruiter, tenant_a.person, body="Internal: salary expectations high")
+    bodies = [a.body for a in timeline(hm, tenant_a.person)]
+    assert "Great system design answers" in bodies
+    assert "Internal: salary expectations high" not in bodies
+    assert timeline(hm, tenant_b.person) == []

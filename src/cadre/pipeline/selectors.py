@@ -38,7 +38,10 @@ def list_applications(
 
 def get_application(user: Any, pk: int) -> Application:
     application = (
-        applications_visible_to(user).select_related("person", "requisition", "requisition__client").filter(pk=pk).first()
+        applications_visible_to(user)
+        .select_related("person", "requisition", "requisition__client")
+        .filter(pk=pk)
+        .first()
     )
     if application is None:
         raise NotFound(f"application {pk} not found")
@@ -66,11 +69,20 @@ def pipeline_board(requisition: Requisition, *, per_stage: int = 50) -> list[Boa
     Two queries whatever the pipeline size: one count per stage, one windowed fetch of the cards.
     """
     counts = dict(
-        Application.objects.filter(requisition=requisition).values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+        Application.objects.filter(requisition=requisition)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
     )
     ranked = (
         Application.objects.filter(requisition=requisition)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("stage")], order_by=[F("stage_changed_at").desc(), F("id").desc()]))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("stage_changed_at").desc(), F("id").desc()],
+            )
+        )
         .filter(rank__lte=per_stage)
         .select_related("person")
         .order_by("stage", "rank")
@@ -96,7 +108,9 @@ def stage_counts(user: Any) -> dict[Stage, int]:
 
 def with_active_counts(requisitions: QuerySet[Requisition]) -> QuerySet[Requisition]:
     return requisitions.annotate(
-        active_applications=Count("applications", filter=Q(applications__stage__in=[s.value for s in ACTIVE_STAGES]))
+        active_applications=Count(
+            "applications", filter=Q(applications__stage__in=[s.value for s in ACTIVE_STAGES])
+        )
     )
 
 
@@ -104,18 +118,22 @@ def applications_of(user: Any, person: Person) -> QuerySet[Application]:
     return list_applications(user, person_id=person.pk)
 
 
+def _client_activity(user: Any) -> Q:
+    """What a hiring manager may read: activity on their clients' applications, and their own notes."""
+    return Q(application__requisition__client__hiring_managers=user) | Q(actor=user)
+
+
 def timeline(user: Any, person: Person, *, limit: int = 100) -> list[Activity]:
     """A person's activity, newest first. Hiring managers see only what concerns their clients."""
     qs = Activity.objects.filter(person=person).select_related("actor", "application__requisition")
     if is_client_scoped(user):
-        qs = qs.filter(application__requisition__client__hiring_managers=user)
+        qs = qs.filter(_client_activity(user))
     return list(qs.order_by("-at", "-id")[:limit])
-
 
 
 def recent_activity(user: Any, *, limit: int = 10) -> list[Activity]:
     """The latest timeline lines across the people the user may see (the dashboard feed)."""
     qs = Activity.objects.select_related("person", "actor", "application__requisition")
     if is_client_scoped(user):
-        qs = qs.filter(application__requisition__client__hiring_managers=user)
+        qs = qs.filter(_client_activity(user))
     return list(qs.order_by("-at", "-id")[:limit])
