@@ -1,0 +1,43 @@
+"""The `cadre` command: Cadre's own commands plus every Django management command.
+
+`cadre migrate`, `cadre createsuperuser`, `cadre shell`... are Django's; `serve`, `demo`, `token`
+and `bench` are Cadre's management commands (core/ and web/management/commands/).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+HELP = """\
+cadre — staffing AI talent: requisitions, people, pipelines, placements.
+
+Usage: cadre <command> [options]     (cadre <command> --help for a command's options)
+
+  serve [--host H] [--port N]       serve the web app and API with gunicorn (default 127.0.0.1:8000)
+  migrate                           create or upgrade the database
+  demo [--people N] [--json]        load a synthetic demo dataset and print the demo logins
+  token create USERNAME             print a new API token (send it as 'Authorization: Bearer <token>')
+  token list USERNAME | revoke PREFIX
+  bench web [--people N] [--json]   benchmark the web pages and API on a scratch database
+  createsuperuser, shell, ...       Django's commands; `cadre help --all` lists them
+
+Data lives in CADRE_HOME (default ./.cadre); DATABASE_URL=postgres://... uses PostgreSQL.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre.settings")
+    if not args or args in (["-h"], ["--help"], ["help"]):
+        sys.stdout.write(HELP)
+        return
+    if args[:2] == ["help", "--all"]:
+        args = ["help"]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cadre", *args])
+
+
+if __name__ == "__main__":
+    main()
