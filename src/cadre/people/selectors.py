@@ -15,8 +15,11 @@ from cadre.people.models import Identity, Person, SourceRecord
 def people_visible_to(user: Any) -> QuerySet[Person]:
     qs = Person.objects.filter(merged_into__isnull=True)
     if is_client_scoped(user):
+        # Read applications through the reverse relation (people does not import pipeline); selecting
+        # person_id from applications avoids joining the people table twice.
+        applications = Person._meta.get_field("applications").related_model._default_manager  # type: ignore[union-attr]
         qs = qs.filter(
-            pk__in=Person.objects.filter(applications__requisition__client__hiring_managers=user).values("pk")
+            pk__in=applications.filter(requisition__client__hiring_managers=user).values("person_id")
         )
     return qs
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from cadre.core.exceptions import NotFound
 from cadre.core.selectors import is_client_scoped
@@ -107,11 +107,16 @@ def stage_counts(user: Any) -> dict[Stage, int]:
 
 
 def with_active_counts(requisitions: QuerySet[Requisition]) -> QuerySet[Requisition]:
-    return requisitions.annotate(
-        active_applications=Count(
-            "applications", filter=Q(applications__stage__in=[s.value for s in ACTIVE_STAGES])
-        )
+    """Annotate active pipeline size with a correlated subquery: a JOIN + GROUP BY over every
+    application made list pages take seconds at 300k applications (see `cadre bench web`)."""
+    active = (
+        Application.objects.filter(requisition=OuterRef("pk"), stage__in=[s.value for s in ACTIVE_STAGES])
+        .order_by()
+        .values("requisition")
+        .annotate(n=Count("id"))
+        .values("n")
     )
+    return requisitions.annotate(active_applications=Coalesce(Subquery(active), 0))
 
 
 def applications_of(user: Any, person: Person) -> QuerySet[Application]:
