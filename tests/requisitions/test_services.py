@@ -35,3 +35,12 @@ def test_skills_are_replaced_and_versioned(tenant_a, recruiter):
 def test_hiring_manager_cannot_create(tenant_a):
     with pytest.raises(Forbidden):
         create_requisition(tenant_a.hiring_manager, client=tenant_a.client, title="x")
+
+
+def test_a_skill_listed_twice_is_a_validation_error(tenant_a, recruiter):
+    pytorch = Skill.objects.get(slug="pytorch")
+    with pytest.raises(ValidationFailed, match="more than once"):
+        update_requisition(
+            recruiter, tenant_a.requisition, expected_version=1, skills=[(pytorch, "must"), (pytorch, "nice")]
+        )
+    assert [r.skill.slug for r in tenant_a.requisition.skill_requirements.all()] == ["pytorch", "kubernetes"]

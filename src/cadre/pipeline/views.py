@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
 from cadre.core.exceptions import CadreError
@@ -27,11 +28,27 @@ BOARD_CARDS_PER_STAGE = 25
 CANDIDATE_RESULTS = 8
 
 
+def _move_options() -> dict[str, str]:
+    """Each stage's "move to" <option>s, rendered once per board rather than once per card (the
+    per-card loop was half the board's render time at 200 cards)."""
+    return {
+        current.value: format_html_join(
+            "", '<option value="{}">{}</option>', ((s.value, s.label) for s in BOARD_ORDER if s != current)
+        )
+        for current in BOARD_ORDER
+    }
+
+
 def board_context(request: HttpRequest, requisition: Requisition, **extra: Any) -> dict[str, Any]:
     """What pipeline/_board.html needs; two queries whatever the pipeline size."""
+    columns = selectors.pipeline_board(requisition, per_stage=BOARD_CARDS_PER_STAGE)
+    options = _move_options()
+    for column in columns:
+        for card in column.cards:
+            card.move_options = options[card.stage]  # type: ignore[attr-defined]
     return {
         "requisition": requisition,
-        "columns": selectors.pipeline_board(requisition, per_stage=BOARD_CARDS_PER_STAGE),
+        "columns": columns,
         "stages": BOARD_ORDER,
         "can_edit": can_edit(request),
         **extra,

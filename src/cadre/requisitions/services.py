@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from cadre.core import audit
-from cadre.core.exceptions import Conflict
+from cadre.core.exceptions import Conflict, ValidationFailed
 from cadre.core.models import AuditLog
 from cadre.core.services import create_audited, delete_audited, require_editor, versioned_update
 from cadre.requisitions.models import Requisition, RequisitionSkill
@@ -18,6 +18,12 @@ SkillWanted = tuple[Skill, str]  # (skill, "must" | "nice")
 
 
 def _set_skills(requisition: Requisition, skills: Iterable[SkillWanted]) -> list[str]:
+    skills = list(skills)
+    slugs = [skill.slug for skill, _ in skills]
+    if duplicated := sorted({s for s in slugs if slugs.count(s) > 1}):
+        raise ValidationFailed(f"skill listed more than once: {', '.join(duplicated)}", field="skills")
+    if bad := sorted({imp for _, imp in skills} - set(RequisitionSkill.Importance.values)):
+        raise ValidationFailed(f"importance must be 'must' or 'nice', not {', '.join(bad)}", field="skills")
     requisition.skill_requirements.all().delete()
     rows = [RequisitionSkill(requisition=requisition, skill=s, importance=imp) for s, imp in skills]
     RequisitionSkill.objects.bulk_create(rows)
