@@ -68,3 +68,34 @@ def test_invalid_identity_is_reported_on_its_field(recruiter):
     page = response.content.decode()
     assert "not an e-mail address" in page and "not a valid ORCID" in page
     assert not Person.objects.filter(full_name="X").exists()
+
+
+def test_person_page_shows_skill_evidence_and_facts_with_fixed_queries(recruiter, tenant_a):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cadre.people.models import Fact, SkillEvidence, SourceRecord
+    from cadre.taxonomy.models import Skill
+
+    record = SourceRecord.objects.filter(person=tenant_a.person).first()
+    client = Client()
+    client.force_login(recruiter)
+    url = f"/people/{tenant_a.person.pk}/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.get(url)
+    before = queries()
+    for slug in ("pytorch", "jax", "cuda", "kubernetes"):
+        SkillEvidence.objects.create(
+            person=tenant_a.person, skill=Skill.objects.get(slug=slug), kind="merged_pr", source_record=record
+        )
+    Fact.objects.create(person=tenant_a.person, kind="employment", title="ML engineer", organisation="Acme AI")
+    assert queries() == before
+    page = client.get(url).content.decode()
+    assert "Skills and evidence" in page and "CUDA" in page and "Merged pull request" in page
+    assert "Acme AI" in page

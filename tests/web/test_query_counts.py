@@ -17,7 +17,7 @@ PAGES = {
     ),
     "requisition-detail": (lambda t: f"/requisitions/{t.requisition.pk}/", 7),
     "person-list": (lambda t: "/people/", 5),
-    "person-detail": (lambda t: f"/people/{t.person.pk}/", 7),
+    "person-detail": (lambda t: f"/people/{t.person.pk}/", 9),
     "client-list": (lambda t: "/clients/", 5),
     "client-detail": (lambda t: f"/clients/{t.client.pk}/", 7),
     "search": (lambda t: "/search/?q=a", 4),

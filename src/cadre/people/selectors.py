@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from cadre.core.exceptions import NotFound
 from cadre.core.selectors import is_client_scoped
 from cadre.people import identity
-from cadre.people.models import Identity, Person, SourceRecord
+from cadre.people.models import Fact, Identity, Person, SourceRecord
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
@@ -77,3 +77,18 @@ def list_people(user: Any, *, q: str = "") -> QuerySet[Person]:
 def source_records_of(person: Person) -> QuerySet[SourceRecord]:
     """Where what we know about a person came from, newest first."""
     return person.source_records.order_by("-fetched_at", "-id")
+
+
+def skills_with_evidence(person: Person) -> list[dict[str, Any]]:
+    """One entry per skill, strongest-looking evidence first, each evidence row with its source."""
+    grouped: dict[int, dict[str, Any]] = {}
+    rows = person.skill_evidence.select_related("skill", "source_record").order_by("skill__name", "-observed_on")
+    for row in rows:
+        entry = grouped.setdefault(row.skill_id, {"skill": row.skill, "evidence": []})
+        entry["evidence"].append(row)
+    return sorted(grouped.values(), key=lambda e: (-len(e["evidence"]), e["skill"].name))
+
+
+def facts_of(person: Person) -> QuerySet[Fact]:
+    """Employment, education, publications... newest first, with their source."""
+    return person.facts.select_related("source_record").order_by("kind", F("start_date").desc(nulls_last=True))

@@ -35,6 +35,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         identities=list(selectors.identities_of(person)),
         applications=list(applications_of(request.user, person)),
         source_records=list(selectors.source_records_of(person)[:50]),
+        skills=selectors.skills_with_evidence(person),
+        facts=list(selectors.facts_of(person)[:50]),
         can_edit=can_edit(request),
     )
     return render(request, "people/detail.html", context)
