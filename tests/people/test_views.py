@@ -94,7 +94,9 @@ def test_person_page_shows_skill_evidence_and_facts_with_fixed_queries(recruiter
         SkillEvidence.objects.create(
             person=tenant_a.person, skill=Skill.objects.get(slug=slug), kind="merged_pr", source_record=record
         )
-    Fact.objects.create(person=tenant_a.person, kind="employment", title="ML engineer", organisation="Acme AI")
+    Fact.objects.create(
+        person=tenant_a.person, kind="employment", title="ML engineer", organisation="Acme AI"
+    )
     assert queries() == before
     page = client.get(url).content.decode()
     assert "Skills and evidence" in page and "CUDA" in page and "Merged pull request" in page

@@ -82,7 +82,9 @@ def source_records_of(person: Person) -> QuerySet[SourceRecord]:
 def skills_with_evidence(person: Person) -> list[dict[str, Any]]:
     """One entry per skill, strongest-looking evidence first, each evidence row with its source."""
     grouped: dict[int, dict[str, Any]] = {}
-    rows = person.skill_evidence.select_related("skill", "source_record").order_by("skill__name", "-observed_on")
+    rows = person.skill_evidence.select_related("skill", "source_record").order_by(
+        "skill__name", "-observed_on"
+    )
     for row in rows:
         entry = grouped.setdefault(row.skill_id, {"skill": row.skill, "evidence": []})
         entry["evidence"].append(row)
@@ -91,4 +93,6 @@ def skills_with_evidence(person: Person) -> list[dict[str, Any]]:
 
 def facts_of(person: Person) -> QuerySet[Fact]:
     """Employment, education, publications... newest first, with their source."""
-    return person.facts.select_related("source_record").order_by("kind", F("start_date").desc(nulls_last=True))
+    return person.facts.select_related("source_record").order_by(
+        "kind", F("start_date").desc(nulls_last=True)
+    )
