@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "cadre.requisitions",
     "cadre.people",
     "cadre.pipeline",
+    "cadre.sourcing",
+    "cadre.resolution",
     "cadre.web",
 ]
 

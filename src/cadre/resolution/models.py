@@ -1,0 +1,1 @@
+"""Identity-resolution models (match candidates, merges that can be undone)."""

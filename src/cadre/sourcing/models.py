@@ -1,0 +1,1 @@
+"""Sourcing models (import runs and their per-item outcomes)."""
