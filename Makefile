@@ -33,7 +33,7 @@ typecheck: install
 	$(BIN)/mypy src
 
 pytest: install
-	$(BIN)/pytest
+	CADRE_DB_CONN_MAX_AGE=0 $(BIN)/pytest
 
 test: lint typecheck pytest
 

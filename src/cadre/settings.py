@@ -89,7 +89,11 @@ TEMPLATES = [
 
 _default_sqlite = f"sqlite:///{CADRE_HOME / 'cadre.sqlite3'}"
 DATABASES = {
-    "default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", _default_sqlite),
+        # Tests set 0 so no pooled connection outlives the test database it points at.
+        conn_max_age=int(os.environ.get("CADRE_DB_CONN_MAX_AGE", "60")),
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE avoids lock upgrades mid-transaction.
