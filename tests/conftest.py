@@ -22,6 +22,22 @@ from cadre.taxonomy.models import RoleFamily, Skill
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _release_postgres_test_database(django_db_setup, django_db_blocker):
+    """The live server's request threads can outlive the browser test with an open connection,
+    which makes PostgreSQL refuse to drop the test database; end those sessions first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture
 def make_user(db):
     def _make(username: str, role: str = Role.RECRUITER, **extra) -> User:
