@@ -20,6 +20,13 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   token create USERNAME             print a new API token (send it as 'Authorization: Bearer <token>')
   token list USERNAME | revoke PREFIX
   bench web [--people N] [--json]   benchmark the web pages and API on a scratch database
+  bench skills [--docs N] [--json]  skill-extraction throughput on synthetic job descriptions
+  skills extract (--text T | FILE) [--json]   ontology skills in a text, with must/nice cues
+  skills eval FILE.conll [--json]   precision/recall/F1 on a SkillSpan CoNLL file
+  taxonomy load [FILE]              load the role and skills ontology (idempotent)
+  dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person
+  dedup unmerge MERGE_ID            undo a merge exactly
+  dedup eval febrl4 | eval-file F.csv --truth-col C [--json]   identity-resolution benchmarks
   createsuperuser, shell, ...       Django's commands; `cadre help --all` lists them
 
 Data lives in CADRE_HOME (default ./.cadre); DATABASE_URL=postgres://... uses PostgreSQL.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cadre.core.admin import AuditedModelAdmin
-from cadre.taxonomy.models import Platform, RoleFamily, Skill
+from cadre.taxonomy.models import Competency, Platform, RoleFamily, Skill
 
 
 @admin.register(RoleFamily)
@@ -12,8 +12,8 @@ class RoleFamilyAdmin(AuditedModelAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(AuditedModelAdmin):
-    list_display = ("name", "slug", "category", "parent")
-    list_filter = ("category",)
+    list_display = ("name", "slug", "category", "parent", "hot_technology")
+    list_filter = ("category", "hot_technology")
     search_fields = ("name", "slug")
     list_select_related = ("parent",)
 
@@ -21,3 +21,9 @@ class SkillAdmin(AuditedModelAdmin):
 @admin.register(Platform)
 class PlatformAdmin(AuditedModelAdmin):
     list_display = ("name", "provider", "slug")
+
+
+@admin.register(Competency)
+class CompetencyAdmin(AuditedModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")

@@ -1,8 +1,11 @@
-"""`cadre bench web`: time the pages and API on a scratch database (see cadre.web.bench)."""
+"""`cadre bench web`: time the pages and API on a scratch database (see cadre.web.bench).
+`cadre bench titles`: title-normalisation accuracy on ../shared/data (see cadre.taxonomy.titles_bench).
+`cadre bench skills`: skill-extraction throughput on synthetic documents (see cadre.taxonomy.bench)."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -11,13 +14,22 @@ from rich.table import Table
 from cadre.core.console import progress_bar, stdout
 from cadre.web.bench import BenchConfig, run_web_bench
 
+SHARED_DATA = Path("../shared/data")
+TITLES_GOLD = Path(__file__).resolve().parents[5] / "benchmarks" / "titles_gold.csv"
+
 
 class Command(BaseCommand):
     help = "Benchmark Cadre on a scratch database; your own data is not touched."
     requires_system_checks = []  # the scratch database is created and migrated by the bench itself
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("target", choices=["web"], help="what to benchmark: web (pages and API)")
+        parser.add_argument(
+            "target",
+            choices=["web", "titles", "skills"],
+            help="web (pages and API), titles (title normalisation accuracy on real titles) "
+            "or skills (skill-extraction throughput)",
+        )
+        parser.add_argument("--docs", type=int, default=10_000, help="skills: synthetic documents")
         defaults = BenchConfig()
         parser.add_argument("--people", type=int, default=defaults.people)
         parser.add_argument("--requisitions", type=int, default=defaults.requisitions)
@@ -26,8 +38,23 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=defaults.seed)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--no-progress", action="store_true")
+        titles = parser.add_argument_group("titles")
+        titles.add_argument(
+            "--salaries",
+            type=Path,
+            default=SHARED_DATA / "ai_jobs" / "salaries_2025-01-19.csv",
+            help="ai-jobs.net salary survey CSV (job_title, experience_level)",
+        )
+        titles.add_argument("--onet", type=Path, default=SHARED_DATA / "onet", help="O*NET 29.2 text files")
+        titles.add_argument("--gold", type=Path, default=TITLES_GOLD, help="hand-labelled role families")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["target"] == "titles":
+            self._titles(opts)
+            return
+        if opts["target"] == "skills":
+            self._skills(opts)
+            return
         if min(opts["people"], opts["requisitions"], opts["applications"], opts["repeat"]) < 1:
             raise CommandError("--people, --requisitions, --applications and --repeat must be at least 1")
         cfg = BenchConfig(
@@ -48,6 +75,42 @@ class Command(BaseCommand):
                 "endpoint(s) did not answer 200: "
                 + ", ".join(f"{n} ({result['endpoints'][n]['status']})" for n in result["failed"])
             )
+
+    def _skills(self, opts: dict[str, Any]) -> None:
+        from cadre.taxonomy.bench import run_skills_bench
+
+        if opts["docs"] < 1:
+            raise CommandError("--docs must be at least 1")
+        with progress_bar(not opts["no_progress"] and not opts["json"]) as report:
+            result = run_skills_bench(
+                opts["docs"], opts["seed"], lambda done, total: report("extracting skills", done, total)
+            )
+        if opts["json"]:
+            self.stdout.write(json.dumps(result))
+        else:
+            stdout.print(
+                f"{result['docs']:,} documents (~{result['avg_words']:.0f} words) in {result['seconds']} s: "
+                f"{result['docs_per_s']} docs/s (target >= {result['target_docs_per_s']}), "
+                f"{result['mentions']:,} skill mentions"
+            )
+
+    def _titles(self, opts: dict[str, Any]) -> None:
+        from cadre.taxonomy.titles_bench import run_title_bench
+
+        try:
+            result = run_title_bench(opts["salaries"], opts["onet"], opts["gold"])
+        except FileNotFoundError as exc:
+            raise CommandError(f"{exc} (give --salaries, --onet and --gold)") from exc
+        if opts["json"]:
+            self.stdout.write(json.dumps(result))
+            return
+        for section, figures in result.items():
+            table = Table(title=f"cadre bench titles — {section}", title_justify="left")
+            table.add_column("Measure")
+            table.add_column("Value", justify="right")
+            for name, value in figures.items():
+                table.add_row(name, json.dumps(value))
+            stdout.print(table)
 
     def _table(self, result: dict[str, Any]) -> None:
         table = Table(
