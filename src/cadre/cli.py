@@ -19,7 +19,13 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   demo [--people N] [--json]        load a synthetic demo dataset and print the demo logins
   token create USERNAME             print a new API token (send it as 'Authorization: Bearer <token>')
   token list USERNAME | revoke PREFIX
+  import resume|csv|credentials|academic|conference FILE... [--json]
+                                    import people with provenance (cadre import resume --help)
   bench web [--people N] [--json]   benchmark the web pages and API on a scratch database
+  bench import [--json]             importer records/s (resumes, conference rows)
+  bench titles [--json]             title-normalisation accuracy on ../shared/data (or --salaries/--onet)
+  profile "TEXT" [--json]           draft a job profile (role family, skills, platform...) from text
+  titles normalize "TITLE" [--json] a job title -> role family, O*NET code, seniority
   bench skills [--docs N] [--json]  skill-extraction throughput on synthetic job descriptions
   skills extract (--text T | FILE) [--json]   ontology skills in a text, with must/nice cues
   skills eval FILE.conll [--json]   precision/recall/F1 on a SkillSpan CoNLL file

@@ -21,6 +21,7 @@ from cadre.people.models import Person
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.pipeline.stages import Stage
 from cadre.requisitions.models import Requisition
+from cadre.requisitions.selectors import ready_for_sourcing
 
 # A guard inspects a proposed move and raises CadreError to block it (with its reason).
 StageGuard = Callable[[Application, Stage, Any], None]
@@ -43,6 +44,8 @@ def create_application(
 ) -> Application:
     user = require_editor(actor)
     stage = _parse_stage(stage)
+    if not ready_for_sourcing(requisition):
+        raise Conflict("the job profile needs its technical lead's approval before sourcing starts")
     if person.merged_into_id is not None:
         raise ValidationFailed(
             f"person {person.pk} was merged into {person.merged_into_id}", field="person_id"

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -13,8 +14,9 @@ from cadre.api.schemas import ERRORS, Amount, NonEmpty, StrictIn, VersionedPatch
 from cadre.clients.selectors import get_client
 from cadre.core.exceptions import ValidationFailed
 from cadre.core.money import CURRENCIES
-from cadre.requisitions import selectors, services
+from cadre.requisitions import profile_api, selectors, services
 from cadre.requisitions.models import Requisition
+from cadre.requisitions.profile_api import ProfileIn, ProfileOut
 from cadre.taxonomy.models import RoleFamily, Skill
 
 router = Router(tags=["requisitions"])
@@ -53,9 +55,14 @@ class RequisitionOut(Schema):
     status: str
     owner: str | None = None
     skills: list[SkillWantedSchema]
+    profile: ProfileOut | None = Field(None, description="The job profile, with its evidence and review")
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_profile(obj: Requisition) -> dict | None:
+        return profile_api.profile_out(obj)
 
     @staticmethod
     def resolve_role_family(obj: Requisition) -> str | None:
@@ -87,6 +94,7 @@ class RequisitionFields(StrictIn):
     bill_max: Amount | None = None
     status: StatusIn | None = None
     skills: list[SkillWantedSchema] | None = None
+    profile: ProfileIn | None = None
 
 
 class RequisitionIn(RequisitionFields):
@@ -130,11 +138,35 @@ def _load(request: HttpRequest, requisition_id: int) -> Requisition:
     return selectors.get_requisition(request.user, requisition_id)
 
 
+def _save_profile(
+    request: HttpRequest, requisition: Requisition, profile: dict | None, skills_given: bool
+) -> None:
+    if profile is None:
+        return
+    fields, skills = profile_api.profile_arguments(requisition, profile, skills_given)
+    services.save_profile(request.user, requisition, skills=skills, **fields)
+
+
+profile_api.register(router, _load, RequisitionOut)
+
+
 @router.get("", response=list[RequisitionOut])
 @paginate(PageNumberPagination)
 def list_requisitions(request: HttpRequest, filters: Query[RequisitionFilters]):  # type: ignore[no-untyped-def]
-    return selectors.list_requisitions(request.user, **filters.model_dump()).prefetch_related(
-        "skill_requirements__skill"
+    return (
+        selectors.list_requisitions(request.user, **filters.model_dump())
+        .select_related(
+            "profile__platform",
+            "profile__role_family",
+            "profile__technical_lead_user",
+            "profile__technical_lead_contact",
+        )
+        .prefetch_related(
+            "skill_requirements__skill",
+            "profile__reviews__reviewer_user",
+            "profile__reviews__reviewer_contact",
+            "profile__reviews__recorded_by",
+        )
     )
 
 
@@ -142,8 +174,11 @@ def list_requisitions(request: HttpRequest, filters: Query[RequisitionFilters]):
 def create_requisition(request: HttpRequest, payload: RequisitionIn) -> Status[Requisition]:
     data = {k: v for k, v in payload.model_dump().items() if v is not None}
     data["client"] = get_client(request.user, data.pop("client_id"))
+    profile = data.pop("profile", None)
     data, skills = _resolve_references(data)
-    requisition = services.create_requisition(request.user, skills=skills or (), **data)
+    with transaction.atomic():
+        requisition = services.create_requisition(request.user, skills=skills or (), **data)
+        _save_profile(request, requisition, profile, skills_given=skills is not None)
     return Status(201, _load(request, requisition.pk))
 
 
@@ -157,8 +192,13 @@ def update_requisition(request: HttpRequest, requisition_id: int, payload: Requi
     requisition = _load(request, requisition_id)
     changes = payload.model_dump(exclude_unset=True)
     version = changes.pop("version")
+    profile = changes.pop("profile", None)
     changes, skills = _resolve_references(changes)
-    services.update_requisition(request.user, requisition, expected_version=version, skills=skills, **changes)
+    with transaction.atomic():
+        services.update_requisition(
+            request.user, requisition, expected_version=version, skills=skills, **changes
+        )
+        _save_profile(request, requisition, profile, skills_given=skills is not None)
     return _load(request, requisition_id)
 
 

@@ -9,8 +9,8 @@ from django import forms
 from cadre.clients.models import Client
 from cadre.clients.selectors import clients_visible_to
 from cadre.core.money import CURRENCIES
-from cadre.requisitions.models import EngagementType, RateUnit, RemotePolicy, Requisition
-from cadre.taxonomy.models import RoleFamily, Seniority, Skill
+from cadre.requisitions.models import EngagementHint, EngagementType, RateUnit, RemotePolicy, Requisition
+from cadre.taxonomy.models import Platform, RoleFamily, Seniority, Skill
 from cadre.taxonomy.selectors import role_families, skills
 
 
@@ -56,6 +56,22 @@ class RequisitionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    # The job profile: drafted from the text, edited here, saved with the requisition.
+    platform: forms.ModelChoiceField[Platform] = forms.ModelChoiceField(
+        queryset=Platform.objects.order_by("provider", "name"), required=False, empty_label="—"
+    )
+    engagement_hint = forms.ChoiceField(
+        choices=[("", "—"), *EngagementHint.choices], required=False, label="Engagement (profile)"
+    )
+    profile_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20_000,
+        label="Describe the role",
+        help_text="Saved as the job profile's source text; “Draft profile” fills the form from it.",
+    )
+
+    PROFILE_ONLY = ("platform", "engagement_hint", "profile_text")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -82,7 +98,13 @@ class RequisitionForm(forms.Form):
         wanted = [(s, "must") for s in data.pop("must_skills", [])]
         wanted += [(s, "nice") for s in data.pop("nice_skills", [])]
         data.pop("version", None)
+        for name in self.PROFILE_ONLY:
+            data.pop(name, None)
         return data, wanted
+
+    def profile_arguments(self) -> dict[str, Any]:
+        """The profile fields the recruiter edited (text, platform, engagement hint)."""
+        return {name: self.cleaned_data.get(name) for name in self.PROFILE_ONLY}
 
 
 class RequisitionEditForm(RequisitionForm):
@@ -91,8 +113,16 @@ class RequisitionEditForm(RequisitionForm):
 
     @classmethod
     def initial_for(cls, requisition: Requisition) -> dict[str, Any]:
-        fields = [name for name in cls.base_fields if name not in {"must_skills", "nice_skills"}]
+        skip = {"must_skills", "nice_skills", *cls.PROFILE_ONLY}
+        fields = [name for name in cls.base_fields if name not in skip]
         initial = {name: getattr(requisition, name) for name in fields}
+        profile = getattr(requisition, "profile", None) if hasattr(requisition, "profile") else None
+        if profile is not None:
+            initial.update(
+                platform=profile.platform,
+                engagement_hint=profile.engagement_hint,
+                profile_text=profile.source_text,
+            )
         requirements = list(requisition.skill_requirements.all())
         initial["must_skills"] = [r.skill for r in requirements if r.importance == "must"]
         initial["nice_skills"] = [r.skill for r in requirements if r.importance == "nice"]

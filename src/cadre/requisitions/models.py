@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from cadre.clients.models import Client
-from cadre.taxonomy.models import RoleFamily, Seniority, Skill
+from cadre.clients.models import Client, Contact
+from cadre.taxonomy.models import Platform, RoleFamily, Seniority, Skill
 
 
 class EngagementType(models.TextChoices):
@@ -122,3 +124,114 @@ class RequisitionSkill(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ({self.get_importance_display()})"
+
+
+class EngagementHint(models.TextChoices):
+    """How the profile suggests filling the role; retained search is an executive-search fee model."""
+
+    CONTRACT = "contract", "Contract"
+    CONTRACT_TO_HIRE = "contract_to_hire", "Contract-to-hire"
+    DIRECT_HIRE = "direct_hire", "Direct hire"
+    RETAINED_SEARCH = "retained_search", "Retained search"
+
+
+class JobProfile(models.Model):
+    """The technical profile of one requisition, drafted from requirement text and edited by a recruiter.
+
+    One row per requisition; every save bumps `revision` and is audited (before/after), so the audit log
+    is the history. Reviews bind to a revision: editing an approved profile needs a fresh approval. The
+    must/nice skills are the requisition's RequisitionSkill rows (one skill list, not two).
+    """
+
+    requisition = models.OneToOneField(Requisition, on_delete=models.CASCADE, related_name="profile")
+    role_family = models.ForeignKey(
+        RoleFamily, null=True, blank=True, on_delete=models.PROTECT, related_name="job_profiles"
+    )
+    soc_code = models.CharField(max_length=16, blank=True)
+    onet_code = models.CharField(max_length=16, blank=True)
+    seniority = models.CharField(max_length=16, choices=Seniority.choices, default=Seniority.MID)
+    platform = models.ForeignKey(
+        Platform, null=True, blank=True, on_delete=models.PROTECT, related_name="job_profiles"
+    )
+    duration_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    engagement_hint = models.CharField(max_length=20, choices=EngagementHint.choices, blank=True)
+    criticality = models.JSONField(default=list, blank=True, help_text="Hints: urgent, production...")
+    regulatory_exposure = models.JSONField(default=list, blank=True, help_text="Hints: eu_ai_act, hipaa...")
+    competencies = models.JSONField(default=list, blank=True, help_text="Competency slugs to screen on")
+    source_text = models.TextField(blank=True)
+    evidence = models.JSONField(default=dict, blank=True, help_text="Per field: what in the text said so")
+    ontology_version = models.CharField(max_length=40, blank=True)
+    parser_version = models.CharField(max_length=40, blank=True)
+    review_required = models.BooleanField(default=False)
+    review_reasons = models.JSONField(default=list, blank=True)
+    technical_lead_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="profiles_to_review",
+    )
+    technical_lead_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="profiles_to_review"
+    )
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    sourcing_started_at = models.DateTimeField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(technical_lead_user__isnull=True) | Q(technical_lead_contact__isnull=True),
+                name="job_profile_one_technical_lead",
+                violation_error_message="Name one technical lead: a user or a client contact, not both.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.requisition}"
+
+    @property
+    def technical_lead(self) -> Any:
+        return self.technical_lead_user or self.technical_lead_contact
+
+
+class ProfileReview(models.Model):
+    """A technical lead's decision on one revision of a profile. Append-only."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    profile = models.ForeignKey(JobProfile, on_delete=models.CASCADE, related_name="reviews")
+    revision = models.PositiveIntegerField(help_text="The profile revision this decision is about")
+    reviewer_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="profile_reviews"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who entered it: the reviewer, or a recruiter on a client contact's behalf",
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} (revision {self.revision})"
+
+    @property
+    def reviewer_name(self) -> str:
+        if self.reviewer_contact_id:
+            return self.reviewer_contact.name  # type: ignore[union-attr]
+        user = self.reviewer_user
+        return (user.get_full_name() or user.username) if user else "—"

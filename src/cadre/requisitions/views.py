@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -17,6 +18,7 @@ from cadre.pipeline.views import board_context
 from cadre.requisitions import selectors, services
 from cadre.requisitions.forms import RequisitionEditForm, RequisitionForm
 from cadre.requisitions.models import EngagementType, Requisition
+from cadre.requisitions.profile_views import review_context, save_profile_from_form
 from cadre.taxonomy.selectors import role_families
 from cadre.web.http import can_edit, editor_required, fetch, paginate
 
@@ -68,6 +70,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
         requisition,
         must_skills=[r for r in requirements if r.importance == "must"],
         nice_skills=[r for r in requirements if r.importance == "nice"],
+        **review_context(request, requisition),
     )
     return render(request, "requisitions/detail.html", context)
 
@@ -83,13 +86,16 @@ def requisition_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields, wanted = form.service_arguments()
         try:
-            requisition = services.create_requisition(request.user, skills=wanted, **fields)
+            with transaction.atomic():
+                requisition = services.create_requisition(request.user, skills=wanted, **fields)
+                save_profile_from_form(request, requisition, form)
         except (ValidationFailed, Conflict) as exc:
             _apply_error(form, exc)
         else:
             messages.success(request, f"Requisition “{requisition.title}” created.")
             return redirect("requisition-detail", pk=requisition.pk)
-    return render(request, "requisitions/form.html", {"form": form, "requisition": None})
+    context = {"form": form, "requisition": None, "templates": selectors.profile_templates()}
+    return render(request, "requisitions/form.html", context)
 
 
 def _initial_from_query(request: HttpRequest) -> dict[str, Any]:
@@ -109,13 +115,15 @@ def requisition_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             fields, wanted = form.service_arguments()
             try:
-                services.update_requisition(
-                    request.user,
-                    requisition,
-                    expected_version=form.cleaned_data["version"],
-                    skills=wanted,
-                    **fields,
-                )
+                with transaction.atomic():
+                    services.update_requisition(
+                        request.user,
+                        requisition,
+                        expected_version=form.cleaned_data["version"],
+                        skills=wanted,
+                        **fields,
+                    )
+                    save_profile_from_form(request, requisition, form)
             except Conflict as exc:
                 form.add_error(None, exc.message)
                 return render(
