@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("cadre.people.urls")),
     path("", include("cadre.clients.urls")),
     path("", include("cadre.pipeline.urls")),
+    path("", include("cadre.resolution.urls")),
 ]
