@@ -66,11 +66,13 @@ def _mount() -> None:
     from cadre.requisitions.api import router as requisitions
     from cadre.requisitions.profile_api import templates_router as profile_templates
     from cadre.resolution.api import router as dedup
+    from cadre.sourcing.api import router as imports
 
     api.add_router("/clients", clients)
     api.add_router("/requisitions", requisitions)
     api.add_router("/profile-templates", profile_templates)
     api.add_router("/people", people)
+    api.add_router("/imports", imports)
     api.add_router("/applications", pipeline)
     api.add_router("/activities", activities_router)
     api.add_router("/dedup", dedup)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -82,17 +82,17 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def record(
+def _entry(
     action: str,
     instance: models.Model,
     *,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    actor: Any = None,
-    via: str | None = None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    actor: Any,
+    via: str | None,
 ) -> AuditLog:
     ctx_actor, ctx_via = current_actor()
-    return AuditLog.objects.create(
+    return AuditLog(
         actor=actor if actor is not None else ctx_actor,
         via=via or ctx_via,
         action=action,
@@ -102,3 +102,23 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record(
+    action: str,
+    instance: models.Model,
+    *,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor: Any = None,
+    via: str | None = None,
+) -> AuditLog:
+    entry = _entry(action, instance, before=before, after=after, actor=actor, via=via)
+    entry.save(force_insert=True)
+    return entry
+
+
+def record_many(action: str, instances: Iterable[models.Model], *, actor: Any = None) -> None:
+    """`record` for many new rows in one INSERT (bulk imports): same table, same fields."""
+    entries = [_entry(action, i, before=None, after=snapshot(i), actor=actor, via=None) for i in instances]
+    AuditLog.objects.bulk_create(entries, batch_size=500)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -96,3 +97,15 @@ def facts_of(person: Person) -> QuerySet[Fact]:
     return person.facts.select_related("source_record").order_by(
         "kind", F("start_date").desc(nulls_last=True)
     )
+
+
+def hidden_text_flags(records: Iterable[SourceRecord]) -> list[dict[str, Any]]:
+    """Of these source records (already loaded for the page, so no extra query), the documents in
+    which an importer found text a reader cannot see (white, tiny, off-page, hidden runs)."""
+    flags = []
+    for record in records:
+        spans = (record.payload or {}).get("hidden_text") or []
+        if spans:
+            skills = record.payload.get("hidden_skills", [])
+            flags.append({"record": record, "spans": spans[:10], "skills": skills})
+    return flags

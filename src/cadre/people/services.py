@@ -145,8 +145,10 @@ def delete_person(actor: Any, person: Person) -> None:
 def store_attachment(
     actor: Any, *, person: Person | None, name: str, content: bytes, content_type: str = ""
 ) -> Attachment:
-    """Store a file content-addressed by SHA-256; the same bytes for the same person are stored once."""
-    user = require_editor(actor)
+    """Store a file content-addressed by SHA-256; the same bytes for the same person are stored once.
+
+    `actor` None is the system (a CLI import); a signed-in user must be an editor."""
+    user = require_editor(actor) if actor is not None else None
     if not content:
         raise ValidationFailed(f"{name or 'the file'} is empty", field="file")
     if len(content) > MAX_ATTACHMENT_BYTES:

@@ -29,14 +29,16 @@ def person_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = fetch(selectors.get_person, request.user, pk)
+    source_records = list(selectors.source_records_of(person)[:50])
     context = timeline_context(
         request,
         person,
         identities=list(selectors.identities_of(person)),
         applications=list(applications_of(request.user, person)),
-        source_records=list(selectors.source_records_of(person)[:50]),
+        source_records=source_records,
         skills=selectors.skills_with_evidence(person),
         facts=list(selectors.facts_of(person)[:50]),
+        hidden_text=selectors.hidden_text_flags(source_records),
         can_edit=can_edit(request),
     )
     return render(request, "people/detail.html", context)

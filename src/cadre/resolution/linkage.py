@@ -246,6 +246,7 @@ def score(
 
     `model`: a saved model JSON to reuse (incremental runs); otherwise priors, trained when the data
     is large enough. `only_ids`: keep only pairs touching one of these ids (new people)."""
+    model = model or None  # a run with nothing to score saves an empty model: treat it as none
     if len(rows) < 2:
         return LinkageResult([], model or {}, model_version(model or {}), False)
     from splink import Linker

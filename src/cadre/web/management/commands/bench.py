@@ -1,6 +1,7 @@
 """`cadre bench web`: time the pages and API on a scratch database (see cadre.web.bench).
 `cadre bench titles`: title-normalisation accuracy on ../shared/data (see cadre.taxonomy.titles_bench).
-`cadre bench skills`: skill-extraction throughput on synthetic documents (see cadre.taxonomy.bench)."""
+`cadre bench skills`: skill-extraction throughput on synthetic documents (see cadre.taxonomy.bench).
+`cadre bench import`: importer records/s for resumes and conference rows (see cadre.sourcing.bench)."""
 
 from __future__ import annotations
 
@@ -25,9 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "target",
-            choices=["web", "titles", "skills"],
+            choices=["web", "titles", "skills", "import"],
             help="web (pages and API), titles (title normalisation accuracy on real titles) "
-            "or skills (skill-extraction throughput)",
+            "skills (skill-extraction throughput) or import (importer records/s)",
         )
         parser.add_argument("--docs", type=int, default=10_000, help="skills: synthetic documents")
         defaults = BenchConfig()
@@ -38,6 +39,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=defaults.seed)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
         parser.add_argument("--no-progress", action="store_true")
+        imports = parser.add_argument_group("import")
+        imports.add_argument("--resumes", type=int, default=300, help="generated resume files to import")
+        imports.add_argument(
+            "--conferences",
+            type=Path,
+            default=SHARED_DATA / "conferences",
+            help="folder of accepted-paper lists (neurips2024.json, icml2024.json, cvpr2024.json)",
+        )
         titles = parser.add_argument_group("titles")
         titles.add_argument(
             "--salaries",
@@ -49,6 +58,9 @@ class Command(BaseCommand):
         titles.add_argument("--gold", type=Path, default=TITLES_GOLD, help="hand-labelled role families")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["target"] == "import":
+            self._import(opts)
+            return
         if opts["target"] == "titles":
             self._titles(opts)
             return
@@ -93,6 +105,16 @@ class Command(BaseCommand):
                 f"{result['docs_per_s']} docs/s (target >= {result['target_docs_per_s']}), "
                 f"{result['mentions']:,} skill mentions"
             )
+
+    def _import(self, opts: dict[str, Any]) -> None:
+        from cadre.sourcing.bench import run_import_bench
+        from cadre.web.bench import scratch_database
+
+        with scratch_database(), progress_bar(not opts["no_progress"]) as report:
+            result = run_import_bench(
+                resumes=opts["resumes"], conferences_dir=opts["conferences"], report=report
+            )
+        self.stdout.write(json.dumps(result) if opts["json"] else json.dumps(result, indent=2))
 
     def _titles(self, opts: dict[str, Any]) -> None:
         from cadre.taxonomy.titles_bench import run_title_bench
