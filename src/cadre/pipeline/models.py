@@ -31,6 +31,8 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["requisition", "stage", "-stage_changed_at"]),
             models.Index(fields=["stage"]),
+            # Covers "people with an application on these requisitions" (hiring-manager scoping).
+            models.Index(fields=["requisition", "person"], name="application_requisition_person"),
         ]
 
     def __str__(self) -> str:
