@@ -91,6 +91,8 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
 class Importer:
     source: ClassVar[str]  # a SourceRecord.Source value
     chunk_size: ClassVar[int] = 1  # items per transaction (each item still has its own savepoint)
+    # Whether new people go straight to identity resolution (merges and review queue) on import.
+    resolve_on_import: ClassVar[bool] = True
 
     def __init__(self, *, actor: Any = None, **options: Any) -> None:
         self.actor = actor
@@ -166,7 +168,7 @@ class Importer:
                 self.write_chunk(chunk, report)
                 if progress is not None:
                     progress(f"{self.source} import", min(start + len(chunk), total), total)
-        if resolve and report.new_person_ids:
+        if resolve and self.resolve_on_import and report.new_person_ids:
             # Fuzzy matching of the new people against everyone else (exact identifiers were
             # already joined while importing).
             with audit.acting_as(self.actor, via):
