@@ -19,8 +19,9 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   demo [--people N] [--json]        load a synthetic demo dataset and print the demo logins
   token create USERNAME             print a new API token (send it as 'Authorization: Bearer <token>')
   token list USERNAME | revoke PREFIX
-  import resume|csv|credentials|academic|conference FILE... [--json]
+  import resume|csv|credentials|academic|conference|github FILE... [--json]
                                     import people with provenance (cadre import resume --help)
+  import github --user LOGIN [--json]   fetch one GitHub user live (token from GITHUB_TOKEN)
   bench web [--people N] [--json]   benchmark the web pages and API on a scratch database
   bench import [--json]             importer records/s (resumes, conference rows)
   bench titles [--json]             title-normalisation accuracy on ../shared/data (or --salaries/--onet)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,9 +9,8 @@ from ninja import File, Query, Router, Schema, UploadedFile
 
 from cadre.api.schemas import ERRORS
 from cadre.core.exceptions import ValidationFailed
-from cadre.core.services import require_editor
 from cadre.sourcing.importers import registry
-from cadre.sourcing.importers.base import MAX_FILE_BYTES
+from cadre.sourcing.uploads import import_uploads
 
 router = Router(tags=["imports"])
 
@@ -37,24 +34,7 @@ class ImportOptions(Schema):
 
 
 def _run(request: HttpRequest, source: str, files: list[UploadedFile], **options: Any) -> dict[str, Any]:
-    require_editor(request.user)
-    if not files:
-        raise ValidationFailed("attach at least one file", field="files")
-    with tempfile.TemporaryDirectory(prefix="cadre-import-") as tmp:
-        paths = []
-        for number, upload in enumerate(files):
-            if upload.size is not None and upload.size > MAX_FILE_BYTES:
-                raise ValidationFailed(f"{upload.name} is larger than 10 MB", field="files")
-            name = Path(upload.name or f"upload-{number}").name or f"upload-{number}"
-            folder = Path(tmp) / str(number)  # keeps two uploads with the same name apart
-            folder.mkdir()
-            path = folder / name
-            with path.open("wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            paths.append(path)
-        report = registry.importer_for(source, actor=request.user, **options).run(paths, via="api")
-    return report.as_dict()
+    return import_uploads(request.user, source, files, via="api", **options).as_dict()
 
 
 @router.post("/resume", response={200: ImportReportOut, **ERRORS})
@@ -72,3 +52,10 @@ def import_csv(
     if mapping not in registry.CSV_MAPPINGS:
         raise ValidationFailed(f"mapping must be one of {', '.join(registry.CSV_MAPPINGS)}", field="mapping")
     return _run(request, "csv", files, mapping=mapping)
+
+
+@router.post("/github", response={200: ImportReportOut, **ERRORS})
+def import_github(request: HttpRequest, files: File[list[UploadedFile]]) -> dict[str, Any]:
+    """Import saved GitHub API bundles ({"user", "repos", "pull_requests", "events", "pr_repos",
+    "languages"}, or a bare /users/{login} object); each bad bundle is an entry in `errors`."""
+    return _run(request, "github", files)

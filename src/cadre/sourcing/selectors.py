@@ -52,4 +52,4 @@ def people_from_programs(
 
 
 def recent_runs(limit: int = 20) -> QuerySet[ImportRun]:
-    return ImportRun.objects.all()[:limit]
+    return ImportRun.objects.select_related("actor")[:limit]

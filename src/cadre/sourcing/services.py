@@ -178,13 +178,15 @@ def add_skill_evidence(
     slugs: Iterable[tuple[str, str, dt.date | None]],
     kind: str,
     actor: Any = None,
+    per_detail: bool = False,
 ) -> tuple[int, list[str]]:
     """One evidence row per (skill slug, detail, observed_on), deduplicated by skill within this
-    record. Returns how many were written and the slugs the database does not know (yet)."""
-    wanted: dict[str, tuple[str, dt.date | None]] = {}
+    record, or by (skill, detail) with `per_detail` (each merged pull request is its own evidence).
+    Returns how many were written and the slugs the database does not know (yet)."""
+    wanted: dict[tuple[str, str], tuple[str, dt.date | None]] = {}
     for slug, detail, observed in slugs:
-        wanted.setdefault(slug, (detail, observed))
-    skills = {s.slug: s for s in Skill.objects.filter(slug__in=wanted)}
+        wanted.setdefault((slug, detail if per_detail else ""), (detail, observed))
+    skills = {s.slug: s for s in Skill.objects.filter(slug__in={slug for slug, _ in wanted})}
     rows = [
         SkillEvidence(
             person=person,
@@ -194,7 +196,7 @@ def add_skill_evidence(
             observed_on=observed,
             source_record=record,
         )
-        for slug, (detail, observed) in wanted.items()
+        for (slug, _), (detail, observed) in wanted.items()
         if slug in skills
     ]
     SkillEvidence.objects.bulk_create(rows)
@@ -202,7 +204,7 @@ def add_skill_evidence(
         audit.record(
             AuditLog.Action.CREATE,
             record,
-            after={"skill_evidence": sorted(r.skill.slug for r in rows), "kind": kind},
+            after={"skill_evidence": sorted({r.skill.slug for r in rows}), "kind": kind},
             actor=actor,
         )
-    return len(rows), sorted(set(wanted) - set(skills))
+    return len(rows), sorted({slug for slug, _ in wanted} - set(skills))

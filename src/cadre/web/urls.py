@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("cadre.clients.urls")),
     path("", include("cadre.pipeline.urls")),
     path("", include("cadre.resolution.urls")),
+    path("", include("cadre.sourcing.urls")),
 ]

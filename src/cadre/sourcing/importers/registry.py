@@ -10,6 +10,7 @@ from cadre.sourcing.importers.ats_csv import AtsCsvImporter
 from cadre.sourcing.importers.base import Importer
 from cadre.sourcing.importers.conference import ConferenceImporter
 from cadre.sourcing.importers.credentials import CredentialImporter
+from cadre.sourcing.importers.github import GithubImporter
 from cadre.sourcing.importers.resume import ResumeImporter
 
 NAMES: dict[str, str] = {
@@ -18,6 +19,7 @@ NAMES: dict[str, str] = {
     "credentials": "credential roster (CSV or JSON): IEEE grades, cloud ML certifications",
     "academic": "graduate-program roster (CSV or JSON)",
     "conference": "accepted-paper list (JSON or CSV) with --venue NAME --year YEAR",
+    "github": "saved GitHub API bundles (JSON), or --user LOGIN to fetch one live",
 }
 IMPORTERS: dict[str, type[Importer]] = {
     "resume": ResumeImporter,
@@ -25,6 +27,7 @@ IMPORTERS: dict[str, type[Importer]] = {
     "credentials": CredentialImporter,
     "academic": AcademicImporter,
     "conference": ConferenceImporter,
+    "github": GithubImporter,
 }
 
 __all__ = ["CSV_MAPPINGS", "IMPORTERS", "NAMES", "importer_for"]

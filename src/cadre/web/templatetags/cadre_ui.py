@@ -1,4 +1,4 @@
-"""Small presentation helpers: money bands, initials, stage labels."""
+"""Small presentation helpers: money bands, initials, stage labels, role checks for the nav."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import template
 
+from cadre.core import roles
 from cadre.pipeline.stages import STAGE_LABELS, Stage
 
 register = template.Library()
@@ -42,3 +43,9 @@ def stage_label(value: str) -> str:
         return STAGE_LABELS[Stage(value)]
     except ValueError:
         return value
+
+
+@register.filter
+def can_edit_records(user: object) -> bool:
+    """Whether the user's role creates and edits records (the nav shows editor-only pages)."""
+    return roles.can_edit_records(getattr(user, "role", ""))
