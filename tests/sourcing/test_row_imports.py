@@ -200,3 +200,20 @@ def test_import_hands_new_people_to_identity_resolution(tmp_path):
         [write(tmp_path, "c.csv", renamed.replace("aturing", "a.turing"))], resolve=False
     )
     assert skipped.created == 1 and skipped.resolution is None
+
+
+def test_a_shared_phone_number_does_not_join_two_people(tmp_path):
+    AtsCsvImporter().run([write(tmp_path, "a.csv", GENERIC)], resolve=False)
+    stranger = (
+        "id,first_name,last_name,email,phone,title,company,skills\n"
+        "c9,Lars,Hansen,lars@example.org,+1 415 555 0134,Data Engineer,Initech,SQL\n"
+    )
+    report = AtsCsvImporter().run([write(tmp_path, "b.csv", stranger)], resolve=False)
+    assert report.created == 1
+    lars = Person.objects.get(full_name="Lars Hansen")
+    grace = Person.objects.get(full_name="Grace Hopper")
+    assert not lars.identities.filter(kind="phone").exists()  # the number stays with its first owner
+    assert grace.identities.filter(kind="phone", value="+14155550134").exists()
+    assert lars.source_records.get().payload["identity_conflicts"] == [
+        {"kind": "phone", "value": "+14155550134", "person_id": grace.pk}
+    ]

@@ -21,7 +21,9 @@ from cadre.people import identity
 from cadre.people.models import Attachment, Fact, Identity, Person, SkillEvidence, SourceRecord
 from cadre.taxonomy.models import Skill
 
-# Which identity decides the person when a record's identifiers point at two different people.
+# The identifiers that join a record to an existing person, strongest first (also the tie-break when
+# they point at two different people). Phone and website are left out: shared office lines, recycled
+# numbers and team pages would join strangers; identity resolution weighs them instead.
 JOIN_ORDER = (
     identity.EMAIL,
     identity.GITHUB,
@@ -29,7 +31,6 @@ JOIN_ORDER = (
     identity.OPENREVIEW,
     identity.LINKEDIN,
     identity.DBLP,
-    identity.PHONE,
 )
 
 
