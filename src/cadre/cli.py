@@ -33,7 +33,7 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   taxonomy load [FILE]              load the role and skills ontology (idempotent)
   dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person
   dedup unmerge MERGE_ID            undo a merge exactly
-  dedup eval febrl4 | eval-file F.csv --truth-col C [--json]   identity-resolution benchmarks
+  dedup eval febrl4 | eval conference F.json | eval-file F.csv --truth-col C [--json]   benchmarks
   createsuperuser, shell, ...       Django's commands; `cadre help --all` lists them
 
 Data lives in CADRE_HOME (default ./.cadre); DATABASE_URL=postgres://... uses PostgreSQL.

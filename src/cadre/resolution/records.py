@@ -55,6 +55,7 @@ _PARTICLES = frozenset(
 _ORG_NOISE = frozenset(
     {"the", "inc", "llc", "ltd", "limited", "gmbh", "corp", "corporation", "co", "company", "plc", "sa"}
 )
+_TITLE_JOINERS = frozenset({"at", "of", "and", "in", "for"})
 _ORG_ALIASES = {"univ": "university", "u": "university", "dept": "department", "inst": "institute"}
 
 
@@ -103,6 +104,19 @@ def exact_value(kind: str, raw: Any) -> str | None:
         return None
 
 
+def job_title(title: Any, organisations: Iterable[Any]) -> str | None:
+    """The folded title without the organisation names a headline carries ('PhD student, University
+    of Oxford' -> 'phd student'): the organisation is compared on its own, and counting it again
+    in the title made colleagues look like one person."""
+    text = f" {fold(title)} "
+    for org in sorted({fold(o) for o in organisations} - {""}, key=len, reverse=True):
+        text = text.replace(f" {org} ", " ")
+    words = text.split()
+    while words and words[-1] in _TITLE_JOINERS:
+        words.pop()
+    return " ".join(words) or None
+
+
 def _clean(value: Any) -> str | None:
     text = fold(value)
     return text or None
@@ -139,7 +153,7 @@ def normalise_record(raw: Mapping[str, Any]) -> dict[str, Any]:
         "affiliation": affiliation or None,
         "city": _clean(raw.get("city")),
         "country": _clean(raw.get("country")),
-        "title": _clean(raw.get("title")),
+        "title": job_title(raw.get("title"), [raw.get("affiliation"), *_as_list(raw.get("affiliations"))]),
         "dob": _clean(raw.get("dob")),
         "address": _clean(raw.get("address")),
         "postcode": _clean(raw.get("postcode")),

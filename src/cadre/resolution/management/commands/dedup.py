@@ -29,7 +29,10 @@ class Command(BaseCommand):
         undo.add_argument("merge_id", type=int)
         undo.add_argument("--as", dest="username", default="", help="the user to record (default: an admin)")
         bench = sub.add_parser("eval", help="benchmark on a bundled dataset")
-        bench.add_argument("dataset", choices=["febrl4"])
+        bench.add_argument("dataset", choices=["febrl4", "conference"])
+        bench.add_argument(
+            "file", type=Path, nargs="?", help="conference: a paper list with OpenReview author ids"
+        )
         bench.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
         bench.add_argument("--json", action="store_true")
         evalfile = sub.add_parser(
@@ -41,6 +44,7 @@ class Command(BaseCommand):
         evalfile.add_argument("--json", action="store_true")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        path: Path | None
         try:
             if opts["action"] == "run":
                 with audit.acting_as(None, "cli"), progress_bar(not opts["json"]) as report:
@@ -51,12 +55,20 @@ class Command(BaseCommand):
                     record = services.unmerge(user, opts["merge_id"])
                 self.stdout.write(f"merge {record.pk} undone: person {record.merged_id} is separate again")
                 return
+            elif opts["action"] == "eval" and opts["dataset"] == "conference":
+                path = opts["file"]
+                if path is None:
+                    raise CommandError("dedup eval conference needs FILE (a JSON paper list)")
+                if not path.is_file():
+                    raise CommandError(f"{path}: no such file")
+                rows, truth = evaluation.conference_records(path)
+                out = evaluation.evaluate_conference(rows, truth, backend=opts["backend"])
             elif opts["action"] == "eval":
                 rows, truth = evaluation.febrl4_records()
                 out = evaluation.evaluate(rows, truth, backend=opts["backend"])
                 out = {k: out[k] for k in ("precision", "recall", "f1", "seconds")} | {"records": len(rows)}
             else:
-                path: Path = opts["file"]
+                path = opts["file"]
                 if not path.is_file():
                     raise CommandError(f"{path}: no such file")
                 rows, truth = evaluation.csv_records(path, opts["truth_col"])
