@@ -71,15 +71,25 @@ class _Resolver:
         self.version = version
         self.actor = actor
         self.summary = {"merged": 0, "review": 0, "skipped_rejected": 0}
+        # Who was merged into whom, kept in memory and updated as this run merges (one query per
+        # pair made deciding slow); merge_people re-checks under a row lock, so a merge made by
+        # someone else meanwhile becomes a Conflict and the pair goes to review.
+        self.merged_into: dict[int, int] = dict(
+            Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into_id")
+        )
+        # Pairs a reviewer rejected or that were merged (and maybe unmerged) are never proposed again.
+        self.closed_pairs: dict[tuple[int, int], str] = {
+            (left, right): status
+            for left, right, status in MatchCandidate.objects.exclude(
+                status=MatchCandidate.Status.PENDING
+            ).values_list("left_id", "right_id", "status")
+        }
 
     def _live(self, pk: int) -> int:
         seen = set()
-        while pk not in seen:
+        while pk in self.merged_into and pk not in seen:
             seen.add(pk)
-            nxt = Person.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
-            if nxt is None:
-                return pk
-            pk = nxt
+            pk = self.merged_into[pk]
         return pk
 
     def _decision(self, pair: linkage.ScoredPair, subject: int, outcome: str) -> DecisionRecord:
@@ -126,7 +136,7 @@ class _Resolver:
         a, b = sorted((self._live(pair.left), self._live(pair.right)))
         if a == b:
             return
-        status = MatchCandidate.objects.filter(left_id=a, right_id=b).values_list("status", flat=True).first()
+        status = self.closed_pairs.get((a, b))
         if status in (MatchCandidate.Status.REJECTED, MatchCandidate.Status.MERGED):
             self.summary["skipped_rejected"] += status == MatchCandidate.Status.REJECTED
             return
@@ -160,6 +170,8 @@ class _Resolver:
                         "merge": record,
                     },
                 )
+            self.merged_into[b] = a  # only once the merge has committed
+            self.closed_pairs[(a, b)] = MatchCandidate.Status.MERGED
             self.summary["merged"] += 1
         except Conflict as exc:
             with transaction.atomic():
