@@ -40,16 +40,33 @@ def record_source(
     source: str,
     payload: dict[str, Any],
     external_id: str = "",
+    content_sha256: str = "",
+    attachment: Attachment | None = None,
     fetched_at: Any = None,
+    actor: Any = None,
 ) -> SourceRecord:
-    return SourceRecord.objects.create(
+    """Keep what one source said, raw, as provenance. The one way SourceRecords are written (the
+    API, the UI and every importer); `content_sha256` defaults to a digest of the payload."""
+    record = SourceRecord.objects.create(
         person=person,
         source=source,
-        external_id=external_id,
+        external_id=external_id[:200],
         payload=payload,
-        content_sha256=payload_digest(payload),
+        content_sha256=content_sha256 or payload_digest(payload),
+        attachment=attachment,
         fetched_at=fetched_at or timezone.now(),
     )
+    audit.record(
+        AuditLog.Action.CREATE,
+        record,
+        after={
+            "person_id": person.pk if person else None,
+            "source": source,
+            "external_id": record.external_id,
+        },
+        actor=actor,
+    )
+    return record
 
 
 def add_identity(
@@ -118,7 +135,9 @@ def create_person(
             **{k: str(v) for k, v in fields.items()},
         }
     )
-    record = record_source(person=person, source=source, payload=payload, external_id=external_id)
+    record = record_source(
+        person=person, source=source, payload=payload, external_id=external_id, actor=actor
+    )
     for kind, value in identities:
         add_identity(actor, person, kind=kind, value=value, source_record=record)
     return person

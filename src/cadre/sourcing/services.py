@@ -12,13 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
-
 from cadre.core import audit
 from cadre.core.models import AuditLog
 from cadre.core.services import create_audited
 from cadre.people import identity
-from cadre.people.models import Attachment, Fact, Identity, Person, SkillEvidence, SourceRecord
+from cadre.people.models import Fact, Identity, Person, SkillEvidence, SourceRecord
 from cadre.taxonomy.models import Skill
 
 # The identifiers that join a record to an existing person, strongest first (also the tie-break when
@@ -113,34 +111,6 @@ def attach_identities(
         )
         audit.record(AuditLog.Action.CREATE, ident, after=audit.snapshot(ident), actor=actor)
     return conflicts
-
-
-def create_source_record(
-    *,
-    person: Person,
-    source: str,
-    payload: dict[str, Any],
-    content_sha256: str,
-    external_id: str = "",
-    attachment: Attachment | None = None,
-    actor: Any = None,
-) -> SourceRecord:
-    record = SourceRecord.objects.create(
-        person=person,
-        source=source,
-        external_id=external_id[:200],
-        payload=payload,
-        content_sha256=content_sha256,
-        attachment=attachment,
-        fetched_at=timezone.now(),
-    )
-    audit.record(
-        AuditLog.Action.CREATE,
-        record,
-        after={"person_id": person.pk, "source": source, "external_id": record.external_id},
-        actor=actor,
-    )
-    return record
 
 
 def add_fact(

@@ -22,6 +22,7 @@ from cadre.core import audit
 from cadre.core.models import AuditLog
 from cadre.people import identity
 from cadre.people.models import Fact, Identity, Person, SourceRecord
+from cadre.people.services import record_source
 from cadre.sourcing import services
 from cadre.sourcing.importers.base import (
     CREATED,
@@ -271,7 +272,7 @@ class ConferenceImporter(Importer):
             full_name=author["name"], identities=ids, actor=self.actor, headline=headline
         )
         payload = {"venue": self.venue, "year": self.year, "author_position": position, "paper": row}
-        record = services.create_source_record(
+        record = record_source(
             person=match.person,
             source=self.source,
             payload=payload,

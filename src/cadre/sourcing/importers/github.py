@@ -20,6 +20,7 @@ from typing import Any
 from cadre.core.services import require_editor
 from cadre.people import identity
 from cadre.people.models import Fact, SkillEvidence, SourceRecord
+from cadre.people.services import record_source
 from cadre.sourcing import services
 from cadre.sourcing.documents import DocumentError, decode_text
 from cadre.sourcing.github_client import GithubClient
@@ -146,7 +147,7 @@ class GithubImporter(Importer):
             "fetched_at": raw.get("fetched_at") if raw is not user else None,
             "raw": raw,
         }
-        record = services.create_source_record(
+        record = record_source(
             person=person,
             source=self.source,
             payload=payload,

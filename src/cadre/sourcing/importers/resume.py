@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from cadre.people.models import Fact, SkillEvidence, SourceRecord
-from cadre.people.services import store_attachment
+from cadre.people.services import record_source, store_attachment
 from cadre.sourcing import services
 from cadre.sourcing.documents import DocumentError, HiddenSpan, decode_text, extract, sniff_kind
 from cadre.sourcing.importers.base import (
@@ -119,7 +119,7 @@ class ResumeImporter(Importer):
         attachment = None
         if kind != "json" or len(content) < 1_000_000:
             attachment = store_attachment(self.actor, person=person, name=name, content=content)
-        record = services.create_source_record(
+        record = record_source(
             person=person,
             source=self.source,
             payload=payload,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cadre.people.models import Person, SourceRecord
+from cadre.people.services import record_source
 from cadre.sourcing import services
 from cadre.sourcing.documents import DocumentError, decode_text
 from cadre.sourcing.importers.base import (
@@ -130,7 +131,7 @@ class RowImporter(Importer):
         match = services.find_or_create_person(
             full_name=name, identities=identities_of(values), actor=self.actor, **self.person_fields(values)
         )
-        record = services.create_source_record(
+        record = record_source(
             person=match.person,
             source=self.source,
             payload=payload,
