@@ -69,6 +69,14 @@ def record_source(
     return record
 
 
+class IdentityTaken(Conflict):
+    """The identifier is already on a person (`owner_id`; None when a concurrent insert won)."""
+
+    def __init__(self, message: str, *, owner_id: int | None) -> None:
+        super().__init__(message, field="identities")
+        self.owner_id = owner_id
+
+
 def add_identity(
     actor: Any,
     person: Person,
@@ -79,8 +87,9 @@ def add_identity(
     verified: bool = False,
 ) -> Identity:
     """Attach an identifier. The same identifier on another person is a Conflict (a merge candidate),
-    never a silent second owner."""
-    require_editor(actor)
+    never a silent second owner. `actor` None is the system (an import); a user must be an editor."""
+    if actor is not None:
+        require_editor(actor)
     try:
         normalised = identity.normalise(kind, value)
     except ValueError as exc:
@@ -88,10 +97,10 @@ def add_identity(
     owner = Identity.objects.filter(kind=kind, value=normalised).values_list("person_id", flat=True).first()
     if owner is not None:
         if owner == person.pk:
-            raise Conflict(f"{kind} {normalised} is already on this person", field="identities")
-        raise Conflict(
+            raise IdentityTaken(f"{kind} {normalised} is already on this person", owner_id=owner)
+        raise IdentityTaken(
             f"{kind} {normalised} already belongs to person {owner}; merge the two people instead",
-            field="identities",
+            owner_id=owner,
         )
     try:
         with transaction.atomic():
@@ -104,7 +113,7 @@ def add_identity(
                 verified=verified,
             )
     except IntegrityError as exc:  # lost a race with a concurrent insert of the same identifier
-        raise Conflict(f"{kind} {normalised} already belongs to another person", field="identities") from exc
+        raise IdentityTaken(f"{kind} {normalised} already belongs to another person", owner_id=None) from exc
     audit.record(AuditLog.Action.CREATE, ident, after=audit.snapshot(ident), actor=actor)
     return ident
 

@@ -17,6 +17,7 @@ from cadre.core.models import AuditLog
 from cadre.core.services import create_audited
 from cadre.people import identity
 from cadre.people.models import Fact, Identity, Person, SkillEvidence, SourceRecord
+from cadre.people.services import IdentityTaken, add_identity
 from cadre.taxonomy.models import Skill
 
 # The identifiers that join a record to an existing person, strongest first (also the tie-break when
@@ -100,16 +101,11 @@ def attach_identities(
     good, _ = normalised_identities(identities)
     conflicts: list[dict[str, Any]] = []
     for kind, value, raw in good:
-        owner = Identity.objects.filter(kind=kind, value=value).values_list("person_id", flat=True).first()
-        if owner == person.pk:
-            continue
-        if owner is not None:
-            conflicts.append({"kind": kind, "value": value, "person_id": owner})
-            continue
-        ident = Identity.objects.create(
-            person=person, kind=kind, value=value, display_value=raw, source_record=record
-        )
-        audit.record(AuditLog.Action.CREATE, ident, after=audit.snapshot(ident), actor=actor)
+        try:
+            add_identity(actor, person, kind=kind, value=raw, source_record=record)
+        except IdentityTaken as exc:
+            if exc.owner_id != person.pk:
+                conflicts.append({"kind": kind, "value": value, "person_id": exc.owner_id})
     return conflicts
 
 
