@@ -10,7 +10,6 @@ from ninja.responses import Status
 
 from cadre.api.schemas import ERRORS, StrictIn
 from cadre.core.exceptions import Conflict
-from cadre.core.services import delete_audited, require_editor
 from cadre.people.selectors import get_person
 from cadre.pipeline import selectors, services
 from cadre.pipeline.models import Activity, Application, StageEvent
@@ -104,11 +103,7 @@ def get_application(request: HttpRequest, application_id: int) -> Application:
 @router.delete("/{application_id}", response={204: None, **ERRORS})
 def delete_application(request: HttpRequest, application_id: int) -> Status[None]:
     """Only an application added by mistake (no stage history yet) may be deleted."""
-    application = selectors.get_application(request.user, application_id)
-    require_editor(request.user)
-    if application.events.count() > 1:
-        raise Conflict("this application has a stage history; move it to withdrawn or rejected instead")
-    delete_audited(application, actor=request.user)
+    services.delete_application(request.user, selectors.get_application(request.user, application_id))
     return Status(204, None)
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from cadre.core import audit, roles
 from cadre.core.exceptions import Conflict, Forbidden, ValidationFailed
 from cadre.core.models import AuditLog
-from cadre.core.services import require_editor, require_user
+from cadre.core.services import delete_audited, require_editor, require_user
 from cadre.people.models import Person
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.pipeline.stages import Stage
@@ -74,6 +74,14 @@ def create_application(
     )
     audit.record(AuditLog.Action.CREATE, application, after=audit.snapshot(application), actor=user)
     return application
+
+
+def delete_application(actor: Any, application: Application) -> None:
+    """Only an application added by mistake (no stage history beyond its first event) may go."""
+    require_editor(actor)
+    if application.events.count() > 1:
+        raise Conflict("this application has a stage history; move it to withdrawn or rejected instead")
+    delete_audited(application, actor=actor)
 
 
 def _parse_stage(value: str) -> Stage:
