@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cadre.pipeline",
     "cadre.sourcing",
     "cadre.resolution",
+    "cadre.matching",
     "cadre.web",
 ]
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from cadre.people import identity
-from cadre.taxonomy.models import Skill
+from cadre.taxonomy.models import ClearanceLevel, Seniority, Skill
 
 
 class Person(models.Model):
@@ -180,6 +180,47 @@ class SkillEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.skill} ({self.get_kind_display()})"
+
+
+class WorkPreferences(models.Model):
+    """What a person has told us about availability, authorization and terms: the facts matching's hard
+    filters use. Blank means unknown, which passes a filter and becomes a point to validate."""
+
+    class RemotePreference(models.TextChoices):
+        ANY = "any", "Any"
+        REMOTE = "remote", "Remote only"
+        HYBRID = "hybrid", "Hybrid"
+        ONSITE = "onsite", "On-site"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="preferences")
+    seniority = models.CharField(max_length=16, choices=Seniority.choices, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country of residence")
+    city = models.CharField(max_length=80, blank=True)
+    willing_to_relocate = models.BooleanField(default=False)
+    remote_preference = models.CharField(
+        max_length=8, choices=RemotePreference.choices, default=RemotePreference.ANY
+    )
+    authorized_countries = models.JSONField(
+        default=list, blank=True, help_text="ISO 3166 countries the person may work in without sponsorship"
+    )
+    clearance_level = models.CharField(
+        max_length=16, choices=ClearanceLevel.choices, default=ClearanceLevel.NONE
+    )
+    clearance_expires = models.DateField(null=True, blank=True)
+    available_from = models.DateField(null=True, blank=True)
+    engagement_types = models.JSONField(
+        default=list, blank=True, help_text="Accepted engagement types; empty = open to all"
+    )
+    min_rate = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    rate_currency = models.CharField(max_length=3, default="USD")
+    rate_unit = models.CharField(max_length=4, choices=[("hour", "per hour"), ("year", "per year")], default="hour")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "work preferences"
+
+    def __str__(self) -> str:
+        return f"Preferences of person #{self.person_id}"
 
 
 class Fact(models.Model):

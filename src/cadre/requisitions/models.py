@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cadre.clients.models import Client, Contact
-from cadre.taxonomy.models import Platform, RoleFamily, Seniority, Skill
+from cadre.taxonomy.models import ClearanceLevel, Platform, RoleFamily, Seniority, Skill
 
 
 class EngagementType(models.TextChoices):
@@ -59,6 +59,21 @@ class Requisition(models.Model):
     bill_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     bill_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    # Hard requirements that matching filters on (each can be relaxed per search).
+    work_country = models.CharField(
+        max_length=2, default="US", help_text="ISO 3166 country the work is done in (work authorization)"
+    )
+    sponsorship_available = models.BooleanField(
+        default=False, help_text="The client will sponsor a visa, so authorization is not required"
+    )
+    clearance_required = models.CharField(
+        max_length=16, choices=ClearanceLevel.choices, default=ClearanceLevel.NONE
+    )
+    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA zone the team works in")
+    max_tz_difference_hours = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Largest UTC-offset difference accepted for remote people"
+    )
+    start_date = models.DateField(null=True, blank=True, help_text="When the person must be available")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

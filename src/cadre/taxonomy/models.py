@@ -23,6 +23,24 @@ class Seniority(models.TextChoices):
     EXECUTIVE = "executive", "Executive"
 
 
+# Ordered lowest to highest: a requirement is met by the same level or any above it.
+SENIORITY_ORDER = [s.value for s in Seniority]
+
+
+class ClearanceLevel(models.TextChoices):
+    """US security clearance levels, lowest to highest (matching compares by position)."""
+
+    NONE = "none", "None"
+    PUBLIC_TRUST = "public_trust", "Public Trust"
+    CONFIDENTIAL = "confidential", "Confidential"
+    SECRET = "secret", "Secret"
+    TOP_SECRET = "top_secret", "Top Secret"
+    TS_SCI = "ts_sci", "TS/SCI"
+
+
+CLEARANCE_ORDER = [c.value for c in ClearanceLevel]
+
+
 class Competency(models.Model):
     """What a role is screened on (coding, model evaluation, ML system design...); slugs are shared
     with screening scorecards."""
