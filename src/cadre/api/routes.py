@@ -60,6 +60,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _mount() -> None:
     from cadre.clients.api import router as clients
+    from cadre.matching.api import router as matching
     from cadre.people.api import router as people
     from cadre.pipeline.api import activities_router
     from cadre.pipeline.api import router as pipeline
@@ -76,6 +77,7 @@ def _mount() -> None:
     api.add_router("/applications", pipeline)
     api.add_router("/activities", activities_router)
     api.add_router("/dedup", dedup)
+    api.add_router("", matching)
 
 
 _mount()

@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 
 from cadre.matching.fulltext import FTS_TABLE, FTS_VOCAB, SqliteFullText
-from cadre.matching.textindex import TermIndex
 from cadre.matching.synthetic import synthetic_pool, synthetic_queries
+from cadre.matching.textindex import TermIndex
 from cadre.taxonomy.ontology import load_ontology
 
 Report = Callable[[str, int, int], None]

@@ -286,6 +286,16 @@ def build_devset(
     )
 
 
+# An occupation's task statements are split in two halves: people describe their work with one half,
+# requisitions with the other, so full-text search cannot win by finding the very same sentences.
+def _person_tasks(occ: _Occupation) -> list[str]:
+    return list(occ.tasks[1::2]) if len(occ.tasks) >= 4 else list(occ.tasks)
+
+
+def _requisition_tasks(occ: _Occupation) -> list[str]:
+    return list(occ.tasks[0::2]) if len(occ.tasks) >= 4 else list(occ.tasks)
+
+
 def _person(
     rng: random.Random,
     occ: _Occupation,
@@ -304,11 +314,12 @@ def _person(
     if headline in occ.short_titles and rng.random() < 0.15:
         headline = occ.short_titles[headline]
 
-    tasks = rng.sample(occ.tasks, min(len(occ.tasks), rng.randint(2, 4))) if occ.tasks else []
+    own = _person_tasks(occ)
+    tasks = rng.sample(own, min(len(own), rng.randint(2, 4))) if own else []
     if others and tasks and rng.random() < 0.15:
-        stray = kept[rng.choice(others)]
-        if stray.tasks:
-            tasks[rng.randrange(len(tasks))] = rng.choice(stray.tasks)
+        stray = _person_tasks(kept[rng.choice(others)])
+        if stray:
+            tasks[rng.randrange(len(tasks))] = rng.choice(stray)
     summary = ". ".join(tasks) + ("." if tasks else "")
     if occ.unmapped and rng.random() < 0.5:
         tools = rng.sample(occ.unmapped, min(len(occ.unmapped), rng.randint(1, 3)))
@@ -364,7 +375,8 @@ def _requisition(rng: random.Random, occ: _Occupation, title: str) -> DevRequisi
         generic = [s for s in occ.skills if s not in pool]
         nice += rng.sample(generic, min(n_nice - len(nice), len(generic)))
 
-    tasks = rng.sample(occ.tasks, min(3, len(occ.tasks)))
+    own = _requisition_tasks(occ)
+    tasks = rng.sample(own, min(3, len(own)))
     names = [rng.choice(occ.names[slug]) for slug in must]
     names = list(dict.fromkeys(names))  # one O*NET name can map to two must-haves ("Visual C# .NET")
     description = " ".join(

@@ -25,6 +25,7 @@ import numpy.typing as npt
 from cadre.matching import scoring
 from cadre.matching.query import FILTER_LABELS, HardFilters, MatchQuery
 from cadre.matching.textindex import TermIndex
+from cadre.taxonomy.models import CLEARANCE_ORDER, SENIORITY_ORDER
 
 EPOCH = dt.date(1970, 1, 1)
 NO_DAY = np.iinfo(np.int32).min  # unknown date
@@ -32,6 +33,7 @@ NO_OFFSET = np.iinfo(np.int16).min  # unknown time zone
 ENGAGEMENT_BITS = {"contract": 1, "contract_to_hire": 2, "direct_hire": 4}
 REMOTE_CODES = {"any": 0, "remote": 1, "hybrid": 2, "onsite": 3}
 MAX_TEXT_POOL = 50_000  # beyond this many people to re-rank by text the ranking says it is approximate
+TEXT_CHUNK = 2000  # candidates read per step of the text re-ranking
 TEXT_RETRIEVAL_LIMIT = 2000  # text-only searches rank the best this many full-text hits
 TOP_LIMIT = 500
 
@@ -102,11 +104,41 @@ class PersonAttributes:
     min_rate_hourly: F32  # NaN = unknown
     rate_currency: npt.NDArray[np.int16]  # index in currencies
     authorized: dict[str, I32]  # country -> sorted rows authorized to work there
+    authorization_known: npt.NDArray[np.bool_]  # False: the person has not said; passes, to validate
     countries: list[str]
     cities: list[str]
     currencies: list[str]
     seniority_order: list[str]
     clearance_order: list[str]
+
+
+def unknown_attributes(
+    person_ids: npt.NDArray[np.int64], seniority: npt.NDArray[np.int8]
+) -> PersonAttributes:
+    """People about whom only skills and seniority are known: every hard filter passes them."""
+    n = len(person_ids)
+    return PersonAttributes(
+        person_ids=person_ids,
+        seniority=seniority,
+        country=np.full(n, -1, np.int16),
+        city=np.full(n, -1, np.int32),
+        relocate=np.zeros(n, bool),
+        remote_pref=np.zeros(n, np.int8),
+        clearance=np.zeros(n, np.int8),
+        clearance_expires=np.full(n, NO_DAY, np.int32),
+        available_from=np.full(n, NO_DAY, np.int32),
+        utc_offset=np.full(n, NO_OFFSET, np.int16),
+        engagement=np.zeros(n, np.int8),
+        min_rate_hourly=np.full(n, np.nan, np.float32),
+        rate_currency=np.zeros(n, np.int16),
+        authorized={},
+        authorization_known=np.zeros(n, bool),
+        countries=[],
+        cities=[],
+        currencies=["USD"],
+        seniority_order=list(SENIORITY_ORDER),
+        clearance_order=list(CLEARANCE_ORDER),
+    )
 
 
 @dataclass
@@ -241,7 +273,7 @@ class MatchIndex:
             for col, credit, _how in self.vocab.expansions(slug):
                 rows, strength = self.skills.column(col)
                 if len(rows):
-                    cov[rows] = np.maximum(cov[rows], strength * np.float32(credit))
+                    cov[rows] = np.maximum(cov[rows], scoring.requirement_value(strength, credit))
             total += cov
             hits += cov > 0
         return total, hits
@@ -254,7 +286,9 @@ class MatchIndex:
             for col, credit, _how in self.vocab.expansions(slug):
                 pos = self.skills.lookup(col, rows)
                 got = pos >= 0
-                cov[got] = np.maximum(cov[got], self.skills.strength[pos[got]] * np.float32(credit))
+                cov[got] = np.maximum(
+                    cov[got], scoring.requirement_value(self.skills.strength[pos[got]], credit)
+                )
             total += cov
             hits += cov > 0
         return total, hits
@@ -284,7 +318,9 @@ class MatchIndex:
         p = self.people
         masks: dict[str, Callable[[I32], npt.NDArray[np.bool_]]] = {}
         if "work_authorization" not in relaxed and f.work_country and not f.sponsorship_available:
-            masks["work_authorization"] = lambda r: self._authorized_mask(f.work_country.upper())[r]
+            allowed = self._authorized_mask(f.work_country.upper())
+            known = p.authorization_known
+            masks["work_authorization"] = lambda r: allowed[r] | ~known[r]
         if "clearance" not in relaxed and f.clearance and f.clearance != "none":
             need = p.clearance_order.index(f.clearance)
             today = day_number(self.as_of)
@@ -439,12 +475,7 @@ class MatchIndex:
         text = np.zeros(len(cand), np.float64)
         approximate = False
         if use_text and self.terms is not None:
-            kth = np.partition(s0, len(s0) - min(top, len(s0)))[len(s0) - min(top, len(s0))]
-            pool = np.flatnonzero(s0 >= kth - weights.text)
-            if len(pool) > MAX_TEXT_POOL:
-                approximate = True
-                pool = pool[np.lexsort((cand[pool], -s0[pool]))[:MAX_TEXT_POOL]]
-            text[pool] = self.terms.relevance(cand[pool], query.terms)
+            text, approximate = self._text_relevance(query, cand, s0, weights.text, top)
         comp["text"] = text
         final = s0 + weights.text * text
         timings["score"] = (time.perf_counter() - t0) * 1000
@@ -459,12 +490,41 @@ class MatchIndex:
         else:
             sel = np.arange(len(cand))
         order = sel[np.lexsort((self.people.person_ids[cand[sel]], -rounded[sel]))][:k]
-        results = self._explain(query, cand[order], {n: v[order] for n, v in comp.items()}, final[order],
-                                weights, evidence_details)
+        results = self._explain(
+            query,
+            cand[order],
+            {n: v[order] for n, v in comp.items()},
+            final[order],
+            weights,
+            evidence_details,
+        )
         timings["total"] = (time.perf_counter() - t0) * 1000
         return RankResult(
             results, considered, len(cand), excluded_by, "", approximate, weights.as_dict(), timings
         )
+
+    def _text_relevance(
+        self, query: MatchQuery, cand: I32, s0: npt.NDArray[np.float64], weight: float, top: int
+    ) -> tuple[npt.NDArray[np.float64], bool]:
+        """Text relevance where it can still change the top k. Candidates are read in falling s0 order,
+        a chunk at a time, until the best anyone unread could reach (their s0 + the whole text weight)
+        is below the current k-th final score: exact, and usually a few thousand documents."""
+        text = np.zeros(len(cand), np.float64)
+        kth = np.partition(s0, len(s0) - min(top, len(s0)))[len(s0) - min(top, len(s0))]
+        pool = np.flatnonzero(s0 >= kth - weight)
+        pool = pool[np.lexsort((cand[pool], -s0[pool]))]
+        best = np.zeros(0)
+        done = 0
+        while done < len(pool):
+            if len(best) >= top and s0[pool[done]] + weight < best[-top]:
+                break
+            if done >= MAX_TEXT_POOL:
+                return text, True
+            chunk = pool[done : done + TEXT_CHUNK]
+            text[chunk] = self.terms.relevance(cand[chunk], query.terms) if self.terms is not None else 0.0
+            best = np.sort(np.r_[best, s0[chunk] + weight * text[chunk]])[-top:]
+            done += len(chunk)
+        return text, False
 
     def _components(
         self, query: MatchQuery, rows: I32, dense: dict[str, F32]
@@ -487,7 +547,9 @@ class MatchIndex:
         sen = self.people.seniority[rows].astype(np.int64)
         if query.seniority in order:
             gap = np.abs(sen - order.index(query.seniority))
-            fit = np.array(scoring.SENIORITY_FIT_BY_GAP)[np.minimum(gap, len(scoring.SENIORITY_FIT_BY_GAP) - 1)]
+            fit = np.array(scoring.SENIORITY_FIT_BY_GAP)[
+                np.minimum(gap, len(scoring.SENIORITY_FIT_BY_GAP) - 1)
+            ]
             comp["seniority"] = np.where(sen < 0, scoring.SENIORITY_UNKNOWN_FIT, fit)
         else:
             comp["seniority"] = np.full(n, scoring.SENIORITY_UNKNOWN_FIT)
@@ -507,7 +569,7 @@ class MatchIndex:
             pos = self.skills.lookup(col, rows)
             for i in np.flatnonzero(pos >= 0):
                 p = int(pos[i])
-                value = float(self.skills.strength[p]) * credit
+                value = float(scoring.requirement_value(self.skills.strength[p : p + 1], credit)[0])
                 if value > best_value[i]:
                     best_value[i] = value
                     best[i] = {
@@ -521,8 +583,12 @@ class MatchIndex:
                         "evidence": {
                             "id": int(self.skills.best_evidence[p]),
                             "kind": scoring.EVIDENCE_KINDS[int(self.skills.best_kind[p])],
-                            "kind_label": scoring.KIND_LABEL[scoring.EVIDENCE_KINDS[int(self.skills.best_kind[p])]],
-                            "observed_on": (d.isoformat() if (d := day_date(int(self.skills.best_day[p]))) else None),
+                            "kind_label": scoring.KIND_LABEL[
+                                scoring.EVIDENCE_KINDS[int(self.skills.best_kind[p])]
+                            ],
+                            "observed_on": (
+                                d.isoformat() if (d := day_date(int(self.skills.best_day[p]))) else None
+                            ),
                             "count": int(self.skills.n_evidence[p]),
                         },
                     }
@@ -542,13 +608,12 @@ class MatchIndex:
             per_req[slug] = self._requirement_matches(slug, rows)
         details: Mapping[int, Mapping[str, Any]] = {}
         if evidence_details is not None:
-            ids = sorted(
-                {m["evidence"]["id"] for ms in per_req.values() for m in ms if m is not None}
-            )
+            ids = sorted({m["evidence"]["id"] for ms in per_req.values() for m in ms if m is not None})
             details = evidence_details(ids) if ids else {}
         p = self.people
         out: list[Ranked] = []
         for i, row in enumerate(rows):
+
             def section(slugs: tuple[str, ...], i: int = i) -> dict[str, Any]:
                 matched, missing = [], []
                 for slug in slugs:
@@ -605,7 +670,9 @@ class MatchIndex:
                     f"{m['name']} rests on a {ev['kind_label']}{when} only: probe depth and recency."
                 )
         if query.seniority and person_sen and person_sen != query.seniority:
-            notes.append(f"Seniority reads as {person_sen}, the role asks for {query.seniority}: check scope.")
+            notes.append(
+                f"Seniority reads as {person_sen}, the role asks for {query.seniority}: check scope."
+            )
         elif query.seniority and not person_sen:
             notes.append("Seniority unknown: check the scope of recent roles.")
         p, f = self.people, query.filters
@@ -613,8 +680,13 @@ class MatchIndex:
             notes.append("Availability date unknown: confirm the start date.")
         if f.pay_max_hourly is not None and np.isnan(p.min_rate_hourly[row]):
             notes.append("Rate expectations unknown: confirm they fit the pay band.")
-        if f.work_country and not f.sponsorship_available and "work_authorization" in query.relaxed:
-            notes.append(f"Work authorization for {f.work_country} was not required in this search: verify.")
+        if f.work_country and not f.sponsorship_available:
+            if "work_authorization" in query.relaxed:
+                notes.append(
+                    f"Work authorization for {f.work_country} was not required in this search: verify."
+                )
+            elif not p.authorization_known[row]:
+                notes.append(f"Work authorization for {f.work_country} unknown: verify before submitting.")
         if f.tz_offset_minutes is not None and p.utc_offset[row] == NO_OFFSET:
             notes.append("Time zone unknown: confirm working-hours overlap.")
         return notes

@@ -18,7 +18,9 @@ class SearchDocument(models.Model):
     SQLite indexes it with an FTS5 external-content table (kept in step by triggers, migration 0001);
     PostgreSQL with a GIN index on to_tsvector('simple', body)."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    # A plain id, not a foreign key: this is derived data that matching.loader rewrites and prunes
+    # (merged or deleted people), so merges and erasure never have to move or keep it.
+    person_id = models.BigIntegerField(primary_key=True)
     body = models.TextField()
     digest = models.CharField(max_length=64, help_text="sha256 of body, to rewrite only what changed")
     updated_at = models.DateTimeField(auto_now=True)
@@ -31,7 +33,9 @@ class SavedSearch(models.Model):
     """A search a recruiter runs again: either a requisition's matches with chosen filters relaxed, or
     a free-text job description."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
     name = models.CharField(max_length=120)
     requisition = models.ForeignKey(
         Requisition, null=True, blank=True, on_delete=models.CASCADE, related_name="saved_searches"
@@ -80,7 +84,9 @@ class TalentPoolMember(models.Model):
     pool = models.ForeignKey(TalentPool, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pool_memberships")
     note = models.CharField(max_length=300, blank=True)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -35,17 +35,19 @@ FILTER_LABELS = {
 HOURS_PER_YEAR = 2080  # 52 weeks x 40 hours, to compare hourly rates with annual salaries
 
 # English stop-words plus filler common in job ads; they carry no signal for full-text relevance.
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each etc few for from further had has
-    have having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself no nor not now of off on once only or other our ours ourselves out over own per same she should
-    so some such than that the their theirs them themselves then there these they this those through to too
-    under until up very via was we were what when where which while who whom why will with would you your
-    yours yourself yourselves role roles job jobs work working team teams looking seeking candidate
-    candidates experience experienced years year strong ability able plus must nice required requirements
-    preferred including include includes using use used new well within across etc""".split()
-)
+_STOP_WORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each etc few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just me
+    more most my myself no nor not now of off on once only or other our ours ourselves out over own per
+    same she should so some such than that the their theirs them themselves then there these they this
+    those through to too under until up very via was we were what when where which while who whom why
+    will with would you your yours yourself yourselves role roles job jobs work working team teams
+    looking seeking candidate candidates experience experienced years year strong ability able plus must
+    nice required requirements preferred including include includes using use used new well within
+    across etc
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+#.]*[a-z0-9+#]|[a-z0-9]")
 MAX_TERMS = 48
 

@@ -54,6 +54,9 @@ KIND_LABEL = {
 RECENCY_HALF_LIFE_YEARS = 3.0
 RECENCY_FLOOR = 0.15  # old evidence still says something
 UNDATED_AGE_YEARS = 4.0  # evidence without a date counts as fairly old
+# Share of a requirement's credit earned by having any evidence at all; evidence strength earns the
+# rest, so a merged PR last year still clearly outranks a resume keyword from 2015.
+PRESENCE = 0.5
 # Weak-evidence threshold: below it the explanation asks the interviewer to probe the skill.
 WEAK_STRENGTH = 0.35
 
@@ -62,14 +65,15 @@ VIA_EXACT = 1.0
 VIA_CHILD = 0.8  # the person has a more specific skill (asked "AWS", has "SageMaker")
 VIA_PARENT = 0.5  # the person has only the broader skill (asked "SageMaker", has "AWS")
 
-# Component weights; components that do not apply to a query (no nice-to-haves, no platform, no text)
+# Component weights, chosen on the O*NET dev set (seed 7; seed 8 held out), see `cadre bench
+# match-quality`. Components that do not apply to a query (no nice-to-haves, no platform, no text)
 # drop out and the rest are renormalised, so scores stay on 0..1.
 WEIGHTS: dict[str, float] = {
-    "must": 0.50,
-    "nice": 0.12,
+    "must": 0.35,
+    "nice": 0.10,
     "platform": 0.10,
-    "seniority": 0.10,
-    "text": 0.18,
+    "seniority": 0.05,
+    "text": 0.40,
 }
 SENIORITY_FIT_BY_GAP = (1.0, 0.6, 0.25)  # 0, 1, 2+ levels apart
 SENIORITY_UNKNOWN_FIT = 0.5
@@ -94,6 +98,12 @@ def combine(strengths: list[float]) -> float:
     for s in strengths:
         remaining *= 1.0 - min(max(s, 0.0), 1.0)
     return 1.0 - remaining
+
+
+def requirement_value(strength: npt.NDArray[np.float32], credit: float) -> npt.NDArray[np.float32]:
+    """How far a person meets one requirement: having the skill at all earns PRESENCE, the strength of
+    the evidence the rest, all scaled by the credit of the route (exact, more specific, broader)."""
+    return (np.float32(PRESENCE) + np.float32(1 - PRESENCE) * strength) * np.float32(credit)
 
 
 def seniority_fit(gap: int | None) -> float:

@@ -48,10 +48,11 @@ KIND_P = {
     "self_reported": 0.08,
     "assessment": 0.02,
 }
-FILLER = (
-    "built shipped production models pipelines platform customers latency scale team led owned "
-    "improved reduced cost accuracy launched designed deployed research data systems services"
-).split()
+_FILLER_TEXT = """
+    built shipped production models pipelines platform customers latency scale team led owned improved
+    reduced cost accuracy launched designed deployed research data systems services
+"""
+FILLER = _FILLER_TEXT.split()
 
 
 def vocabulary(ontology: Ontology) -> SkillVocabulary:
@@ -86,14 +87,22 @@ class SyntheticPool:
 
 
 def synthetic_pool(
-    ontology: Ontology, n_people: int, *, seed: int = 42, as_of: dt.date | None = None, keep_skills: bool = True
+    ontology: Ontology,
+    n_people: int,
+    *,
+    seed: int = 42,
+    as_of: dt.date | None = None,
+    keep_skills: bool = True,
 ) -> SyntheticPool:
     as_of = as_of or dt.date(2026, 11, 1)
     rng = np.random.default_rng(seed)
     vocab = vocabulary(ontology)
     n_skills = len(vocab.slugs)
     families = sorted(ontology.role_families)
-    core = [np.array([vocab.col[s] for s in ontology.role_families[f].core_skills if s in vocab.col]) for f in families]
+    core = [
+        np.array([vocab.col[s] for s in ontology.role_families[f].core_skills if s in vocab.col])
+        for f in families
+    ]
     neighbours = []
     for cols in core:
         near = set()
@@ -161,19 +170,28 @@ def synthetic_pool(
         authorized[c] = np.flatnonzero(ok).astype(np.int32)
     cities = sorted({c for cs in CITIES.values() for c in cs})
     city = np.array(
-        [cities.index(CITIES[COUNTRIES[c]][j % len(CITIES[COUNTRIES[c]])]) for c, j in
-         zip(country, rng.integers(0, 100, n_people), strict=True)],
+        [
+            cities.index(CITIES[COUNTRIES[c]][j % len(CITIES[COUNTRIES[c]])])
+            for c, j in zip(country, rng.integers(0, 100, n_people), strict=True)
+        ],
         np.int32,
     )
-    offsets = np.array([UTC_OFFSETS[COUNTRIES[c]][j % len(UTC_OFFSETS[COUNTRIES[c]])] for c, j in
-                        zip(country, rng.integers(0, 100, n_people), strict=True)], np.int16)
+    offsets = np.array(
+        [
+            UTC_OFFSETS[COUNTRIES[c]][j % len(UTC_OFFSETS[COUNTRIES[c]])]
+            for c, j in zip(country, rng.integers(0, 100, n_people), strict=True)
+        ],
+        np.int16,
+    )
     offsets[rng.random(n_people) < 0.2] = NO_OFFSET
     sen_levels = list(SENIORITY_P)
     seniority = np.array([SENIORITY_ORDER.index(s) for s in sen_levels], np.int8)[
         rng.choice(len(sen_levels), size=n_people, p=list(SENIORITY_P.values()))
     ]
     seniority[rng.random(n_people) < 0.1] = -1
-    clearance = rng.choice(len(CLEARANCE_ORDER), size=n_people, p=[0.9, 0.03, 0.01, 0.04, 0.015, 0.005]).astype(np.int8)
+    clearance = rng.choice(
+        len(CLEARANCE_ORDER), size=n_people, p=[0.9, 0.03, 0.01, 0.04, 0.015, 0.005]
+    ).astype(np.int8)
     expires = np.full(n_people, NO_DAY, np.int32)
     has = clearance > 0
     expires[has] = day_number(as_of) + rng.integers(-200, 1500, int(has.sum()))
@@ -201,6 +219,7 @@ def synthetic_pool(
         min_rate_hourly=rate,
         rate_currency=np.zeros(n_people, np.int16),
         authorized=authorized,
+        authorization_known=rng.random(n_people) < 0.8,
         countries=list(COUNTRIES),
         cities=cities,
         currencies=["USD"],
@@ -215,7 +234,9 @@ def synthetic_pool(
     return SyntheticPool(index, family, families, person_skills)
 
 
-def synthetic_queries(ontology: Ontology, n: int, *, seed: int = 7, as_of: dt.date | None = None) -> list[MatchQuery]:
+def synthetic_queries(
+    ontology: Ontology, n: int, *, seed: int = 7, as_of: dt.date | None = None
+) -> list[MatchQuery]:
     """Varied requisitions: each family's core skills as must-haves, neighbours as nice-to-haves,
     a platform sometimes, and a realistic mix of hard filters."""
     as_of = as_of or dt.date(2026, 11, 1)
@@ -229,10 +250,16 @@ def synthetic_queries(ontology: Ontology, n: int, *, seed: int = 7, as_of: dt.da
         core = list(fam.core_skills)
         k = int(rng.integers(2, 6))
         must = tuple(core[j] for j in sorted(rng.choice(len(core), size=min(k, len(core)), replace=False)))
-        rest = [s for s in core if s not in must] + [all_skills[int(j)] for j in rng.integers(0, len(all_skills), 3)]
+        rest = [s for s in core if s not in must] + [
+            all_skills[int(j)] for j in rng.integers(0, len(all_skills), 3)
+        ]
         nice = tuple(dict.fromkeys(rest[j] for j in rng.integers(0, len(rest), int(rng.integers(0, 4)))))
         nice = tuple(s for s in nice if s not in must)
-        plat = ontology.platforms[platforms[int(rng.integers(0, len(platforms)))]] if rng.random() < 0.4 else None
+        plat = (
+            ontology.platforms[platforms[int(rng.integers(0, len(platforms)))]]
+            if rng.random() < 0.4
+            else None
+        )
         policy = str(rng.choice(["remote", "hybrid", "onsite"], p=[0.5, 0.35, 0.15]))
         filters = HardFilters(
             work_country="US" if rng.random() < 0.85 else "GB",

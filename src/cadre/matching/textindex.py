@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 K1 = 1.2
 B = 0.75
+IDEAL_TERMS = 8
 _TOKEN = re.compile(r"[^\W_]+")
 
 
@@ -59,9 +60,13 @@ class TermIndex:
         np.cumsum(doc_len, out=doc_ptr[1:])
         doc_of = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
         pairs = np.unique(doc_of * max(len(vocab), 1) + token_ids)
-        doc_freq = np.bincount((pairs % max(len(vocab), 1)).astype(np.int64), minlength=len(vocab)).astype(np.int32)
+        doc_freq = np.bincount((pairs % max(len(vocab), 1)).astype(np.int64), minlength=len(vocab)).astype(
+            np.int32
+        )
         nonempty = doc_len[doc_len > 0]
-        return cls(vocab, doc_ptr, token_ids, doc_len, doc_freq, float(nonempty.mean()) if len(nonempty) else 0.0)
+        return cls(
+            vocab, doc_ptr, token_ids, doc_len, doc_freq, float(nonempty.mean()) if len(nonempty) else 0.0
+        )
 
     @property
     def documents(self) -> int:
@@ -104,9 +109,11 @@ class TermIndex:
         return ((tf * (K1 + 1)) / (tf + norm[:, None]) * idf[None, :]).sum(axis=1)
 
     def relevance(self, rows: npt.NDArray[np.int32], terms: Sequence[str]) -> npt.NDArray[np.float64]:
-        """bm25 / (bm25 of an average-length profile holding every query term once), capped at 1:
-        a number in 0..1 that does not depend on who else is being ranked."""
-        ideal = float(self.idf(list(dict.fromkeys(terms))).sum())
+        """bm25 / (bm25 of an average-length profile holding the query's IDEAL_TERMS most distinctive
+        terms once), capped at 1: a number in 0..1 that does not depend on who else is being ranked.
+        (A long job description has dozens of terms; no profile holds them all.)"""
+        idf = np.sort(self.idf(list(dict.fromkeys(terms))))[::-1]
+        ideal = float(idf[:IDEAL_TERMS].sum())
         if ideal <= 0:
             return np.zeros(len(rows))
         return np.minimum(self.bm25(rows, terms) / ideal, 1.0)

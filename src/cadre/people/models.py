@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from cadre.core.validators import validate_country
 from cadre.people import identity
 from cadre.taxonomy.models import ClearanceLevel, Seniority, Skill
 
@@ -194,7 +195,9 @@ class WorkPreferences(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="preferences")
     seniority = models.CharField(max_length=16, choices=Seniority.choices, blank=True)
-    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 country of residence")
+    country = models.CharField(
+        max_length=2, blank=True, validators=[validate_country], help_text="ISO 3166 country of residence"
+    )
     city = models.CharField(max_length=80, blank=True)
     willing_to_relocate = models.BooleanField(default=False)
     remote_preference = models.CharField(

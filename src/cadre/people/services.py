@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,12 +21,15 @@ from cadre.core.roles import Role
 from cadre.core.services import (
     create_audited,
     delete_audited,
+    full_clean,
     require_editor,
     require_user,
     versioned_update,
 )
+from cadre.core.validators import validate_country
 from cadre.people import identity
-from cadre.people.models import Attachment, Identity, Person, SourceRecord
+from cadre.people.models import Attachment, Identity, Person, SourceRecord, WorkPreferences
+from cadre.requisitions.models import EngagementType
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -200,3 +204,70 @@ def store_attachment(
         attachment.save()
         audit.record(AuditLog.Action.CREATE, attachment, after=audit.snapshot(attachment), actor=actor)
     return attachment
+
+
+# --- Work preferences (the facts matching's hard filters read) --------------------------------------
+
+PREFERENCE_FIELDS = frozenset(
+    f.name for f in WorkPreferences._meta.concrete_fields if f.name not in {"id", "person", "updated_at"}
+)
+ENGAGEMENT_TYPES = tuple(EngagementType.values)
+
+
+def _country_list(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValidationFailed("authorized countries must be a list of ISO codes", field="authorized_countries")
+    codes = list(dict.fromkeys(str(v).strip().upper() for v in value if str(v).strip()))
+    for code in codes:
+        try:
+            validate_country(code)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(" ".join(exc.messages), field="authorized_countries") from exc
+    return codes
+
+
+def _engagement_list(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValidationFailed("engagement types must be a list", field="engagement_types")
+    types = list(dict.fromkeys(str(v) for v in value))
+    if bad := [t for t in types if t not in ENGAGEMENT_TYPES]:
+        raise ValidationFailed(
+            f"unknown engagement type(s): {', '.join(bad)}; choose from {', '.join(ENGAGEMENT_TYPES)}",
+            field="engagement_types",
+        )
+    return types
+
+
+@transaction.atomic
+def set_work_preferences(actor: Any, person: Person, **fields: Any) -> WorkPreferences:
+    """Create or update what a person told us about availability, authorization and terms (matching's
+    hard filters read them). Fields not given keep their value. Editors only; validated with the
+    model's full_clean plus the JSON lists (ISO country codes, engagement types), and audited."""
+    user = require_editor(actor)
+    if unknown := sorted(set(fields) - PREFERENCE_FIELDS):
+        raise ValidationFailed(f"unknown work preference field(s): {', '.join(unknown)}")
+    if person.merged_into_id is not None:
+        raise ValidationFailed(f"person {person.pk} was merged into {person.merged_into_id}", field="person_id")
+    if "country" in fields:
+        fields["country"] = (fields["country"] or "").strip().upper()
+    if "authorized_countries" in fields:
+        fields["authorized_countries"] = _country_list(fields["authorized_countries"] or [])
+    if "engagement_types" in fields:
+        fields["engagement_types"] = _engagement_list(fields["engagement_types"] or [])
+    prefs = WorkPreferences.objects.select_for_update().filter(person=person).first()
+    creating = prefs is None
+    if prefs is None:
+        prefs = WorkPreferences(person=person)
+    before = None if creating else audit.snapshot(prefs)
+    for name, value in fields.items():
+        setattr(prefs, name, value)
+    full_clean(prefs)
+    prefs.save()
+    audit.record(
+        AuditLog.Action.CREATE if creating else AuditLog.Action.UPDATE,
+        prefs,
+        before=before,
+        after=audit.snapshot(prefs),
+        actor=user,
+    )
+    return prefs

@@ -25,6 +25,7 @@ SeniorityIn = Literal["intern", "junior", "mid", "senior", "staff", "principal",
 EngagementIn = Literal["contract", "contract_to_hire", "direct_hire"]
 RemoteIn = Literal["onsite", "hybrid", "remote"]
 StatusIn = Literal["draft", "open", "on_hold", "filled", "closed", "cancelled"]
+ClearanceIn = Literal["none", "public_trust", "confidential", "secret", "top_secret", "ts_sci"]
 CurrencyIn = Literal[CURRENCIES]  # type: ignore[valid-type]
 
 
@@ -53,6 +54,12 @@ class RequisitionOut(Schema):
     bill_min: Decimal | None
     bill_max: Decimal | None
     status: str
+    work_country: str
+    sponsorship_available: bool
+    clearance_required: str
+    time_zone: str
+    max_tz_difference_hours: int | None
+    start_date: dt.date | None
     owner: str | None = None
     skills: list[SkillWantedSchema]
     profile: ProfileOut | None = Field(None, description="The job profile, with its evidence and review")
@@ -93,6 +100,12 @@ class RequisitionFields(StrictIn):
     bill_min: Amount | None = None
     bill_max: Amount | None = None
     status: StatusIn | None = None
+    work_country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2")
+    sponsorship_available: bool | None = None
+    clearance_required: ClearanceIn | None = None
+    time_zone: str | None = Field(None, max_length=64, description="IANA zone, e.g. America/New_York")
+    max_tz_difference_hours: int | None = Field(None, ge=0, le=12)
+    start_date: dt.date | None = None
     skills: list[SkillWantedSchema] | None = None
     profile: ProfileIn | None = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -10,12 +12,17 @@ from cadre.clients.models import Client
 from cadre.clients.selectors import clients_visible_to
 from cadre.core.money import CURRENCIES
 from cadre.requisitions.models import EngagementHint, EngagementType, RateUnit, RemotePolicy, Requisition
-from cadre.taxonomy.models import Platform, RoleFamily, Seniority, Skill
+from cadre.taxonomy.models import ClearanceLevel, Platform, RoleFamily, Seniority, Skill
 from cadre.taxonomy.selectors import role_families, skills
 
 
 def _money(label: str) -> forms.DecimalField:
     return forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, label=label)
+
+
+@lru_cache(maxsize=1)
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()))]
 
 
 class RequisitionForm(forms.Form):
@@ -56,6 +63,36 @@ class RequisitionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    # Hard requirements: matching filters candidates on these (each can be relaxed per search).
+    work_country = forms.CharField(
+        max_length=2,
+        initial="US",
+        label="Work country",
+        help_text="ISO code of the country the work is done in (work authorization), e.g. US",
+        widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
+    )
+    sponsorship_available = forms.BooleanField(
+        required=False, label="Visa sponsorship available", help_text="If ticked, authorization is not required"
+    )
+    clearance_required = forms.ChoiceField(
+        choices=ClearanceLevel.choices, initial=ClearanceLevel.NONE, label="Security clearance required"
+    )
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices, required=False, label="Team time zone", help_text="IANA zone"
+    )
+    max_tz_difference_hours = forms.IntegerField(
+        min_value=0,
+        max_value=12,
+        required=False,
+        label="Max time-zone difference (hours)",
+        help_text="Largest UTC-offset gap accepted for remote people",
+    )
+    start_date = forms.DateField(
+        required=False,
+        label="Start date",
+        help_text="When the person must be available",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     # The job profile: drafted from the text, edited here, saved with the requisition.
     platform: forms.ModelChoiceField[Platform] = forms.ModelChoiceField(
         queryset=Platform.objects.order_by("provider", "name"), required=False, empty_label="—"
@@ -72,6 +109,15 @@ class RequisitionForm(forms.Form):
     )
 
     PROFILE_ONLY = ("platform", "engagement_hint", "profile_text")
+    # Shown together under "Hard requirements" (requisitions/_form_body.html).
+    HARD_REQUIREMENTS = (
+        "work_country",
+        "sponsorship_available",
+        "clearance_required",
+        "time_zone",
+        "max_tz_difference_hours",
+        "start_date",
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,8 +126,13 @@ class RequisitionForm(forms.Form):
         self.fields["must_skills"].queryset = skills()  # type: ignore[attr-defined]
         self.fields["nice_skills"].queryset = skills()  # type: ignore[attr-defined]
 
+    def clean_work_country(self) -> str:
+        return str(self.cleaned_data.get("work_country") or "").strip().upper()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("max_tz_difference_hours") is not None and not data.get("time_zone"):
+            self.add_error("time_zone", "Choose the team's time zone for the time-zone difference to apply.")
         for low, high, what in (("pay_min", "pay_max", "pay"), ("bill_min", "bill_max", "bill")):
             lo, hi = data.get(low), data.get(high)
             if lo is not None and hi is not None and lo > hi:
@@ -101,6 +152,9 @@ class RequisitionForm(forms.Form):
         for name in self.PROFILE_ONLY:
             data.pop(name, None)
         return data, wanted
+
+    def hard_requirement_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.HARD_REQUIREMENTS]
 
     def profile_arguments(self) -> dict[str, Any]:
         """The profile fields the recruiter edited (text, platform, engagement hint)."""

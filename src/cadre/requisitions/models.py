@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from cadre.clients.models import Client, Contact
+from cadre.core.validators import validate_country, validate_time_zone
 from cadre.taxonomy.models import ClearanceLevel, Platform, RoleFamily, Seniority, Skill
 
 
@@ -61,7 +62,10 @@ class Requisition(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     # Hard requirements that matching filters on (each can be relaxed per search).
     work_country = models.CharField(
-        max_length=2, default="US", help_text="ISO 3166 country the work is done in (work authorization)"
+        max_length=2,
+        default="US",
+        validators=[validate_country],
+        help_text="ISO 3166 country the work is done in (work authorization)",
     )
     sponsorship_available = models.BooleanField(
         default=False, help_text="The client will sponsor a visa, so authorization is not required"
@@ -69,7 +73,9 @@ class Requisition(models.Model):
     clearance_required = models.CharField(
         max_length=16, choices=ClearanceLevel.choices, default=ClearanceLevel.NONE
     )
-    time_zone = models.CharField(max_length=64, blank=True, help_text="IANA zone the team works in")
+    time_zone = models.CharField(
+        max_length=64, blank=True, validators=[validate_time_zone], help_text="IANA zone the team works in"
+    )
     max_tz_difference_hours = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Largest UTC-offset difference accepted for remote people"
     )
