@@ -31,6 +31,10 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   skills extract (--text T | FILE) [--json]   ontology skills in a text, with must/nice cues
   skills eval FILE.conll [--json]   precision/recall/F1 on a SkillSpan CoNLL file
   taxonomy load [FILE]              load the role and skills ontology (idempotent)
+  match REQUISITION_ID [--top N] [--relax F,..] [--json]   rank people for a requisition, explained
+  match-text "JOB DESCRIPTION" [--top N] [--json]          rank people for free text
+  bench match [--people N] [--json] matching latency on N synthetic people vs a full-text baseline
+  bench match-quality [--json]      nDCG@10 / recall@50 on the O*NET dev set (needs ../shared/data)
   dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person
   dedup unmerge MERGE_ID            undo a merge exactly
   dedup eval febrl4 | eval conference F.json | eval-file F.csv --truth-col C [--json]   benchmarks

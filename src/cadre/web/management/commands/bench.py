@@ -1,7 +1,9 @@
 """`cadre bench web`: time the pages and API on a scratch database (see cadre.web.bench).
 `cadre bench titles`: title-normalisation accuracy on ../shared/data (see cadre.taxonomy.titles_bench).
 `cadre bench skills`: skill-extraction throughput on synthetic documents (see cadre.taxonomy.bench).
-`cadre bench import`: importer records/s for resumes and conference rows (see cadre.sourcing.bench)."""
+`cadre bench import`: importer records/s for resumes and conference rows (see cadre.sourcing.bench).
+`cadre bench match`: top-k matching latency over N synthetic people vs full text (cadre.matching.bench).
+`cadre bench match-quality`: nDCG@10 / recall@50 on the O*NET dev set (cadre.matching.quality)."""
 
 from __future__ import annotations
 
@@ -26,9 +28,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "target",
-            choices=["web", "titles", "skills", "import"],
-            help="web (pages and API), titles (title normalisation accuracy on real titles) "
-            "skills (skill-extraction throughput) or import (importer records/s)",
+            choices=["web", "titles", "skills", "import", "match", "match-quality"],
+            help="web (pages and API), titles (title normalisation accuracy on real titles), "
+            "skills (skill-extraction throughput), import (importer records/s), match (matching "
+            "latency on N synthetic people) or match-quality (nDCG/recall on the O*NET dev set)",
         )
         parser.add_argument("--docs", type=int, default=10_000, help="skills: synthetic documents")
         defaults = BenchConfig()
@@ -47,6 +50,12 @@ class Command(BaseCommand):
             default=SHARED_DATA / "conferences",
             help="folder of accepted-paper lists (neurips2024.json, icml2024.json, cvpr2024.json)",
         )
+        matching = parser.add_argument_group("match")
+        matching.add_argument("--queries", type=int, default=200, help="match: requisitions to time")
+        matching.add_argument("--top", type=int, default=50, help="match: results per query")
+        matching.add_argument(
+            "--no-text", action="store_true", help="match: skip the full-text index and the baseline"
+        )
         titles = parser.add_argument_group("titles")
         titles.add_argument(
             "--salaries",
@@ -58,6 +67,12 @@ class Command(BaseCommand):
         titles.add_argument("--gold", type=Path, default=TITLES_GOLD, help="hand-labelled role families")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["target"] == "match":
+            self._match(opts)
+            return
+        if opts["target"] == "match-quality":
+            self._match_quality(opts)
+            return
         if opts["target"] == "import":
             self._import(opts)
             return
@@ -87,6 +102,31 @@ class Command(BaseCommand):
                 "endpoint(s) did not answer 200: "
                 + ", ".join(f"{n} ({result['endpoints'][n]['status']})" for n in result["failed"])
             )
+
+    def _match(self, opts: dict[str, Any]) -> None:
+        from cadre.matching.bench import MatchBenchConfig, run_match_bench
+
+        if min(opts["people"], opts["queries"], opts["top"]) < 1:
+            raise CommandError("--people, --queries and --top must be at least 1")
+        cfg = MatchBenchConfig(
+            people=opts["people"],
+            queries=opts["queries"],
+            top=opts["top"],
+            seed=opts["seed"],
+            text=not opts["no_text"],
+        )
+        with progress_bar(not opts["no_progress"] and not opts["json"]) as report:
+            result = run_match_bench(cfg, report)
+        self.stdout.write(json.dumps(result) if opts["json"] else json.dumps(result, indent=2))
+
+    def _match_quality(self, opts: dict[str, Any]) -> None:
+        from cadre.matching.quality import run_quality
+
+        if not opts["onet"].is_dir():
+            raise CommandError(f"{opts['onet']} is not a folder of O*NET text files (give --onet)")
+        with progress_bar(not opts["no_progress"] and not opts["json"]) as report:
+            result = run_quality(opts["onet"], report=report)
+        self.stdout.write(json.dumps(result) if opts["json"] else json.dumps(result, indent=2))
 
     def _skills(self, opts: dict[str, Any]) -> None:
         from cadre.taxonomy.bench import run_skills_bench
