@@ -81,7 +81,9 @@ def test_ties_break_by_lower_person_id(pool):
 
 def test_noisy_or_and_recency():
     # Person 0 has PyTorch from a merged PR last month and a resume mention; person 1 a 2015 keyword.
-    day = np.array([day_number(AS_OF) - 30, day_number(AS_OF) - 30, day_number(dt.date(2015, 1, 1))], np.int32)
+    day = np.array(
+        [day_number(AS_OF) - 30, day_number(AS_OF) - 30, day_number(dt.date(2015, 1, 1))], np.int32
+    )
     kind = np.array([scoring.KIND_CODE[k] for k in ("merged_pr", "resume", "resume")], np.int8)
     cols = aggregate_evidence(
         2,
@@ -96,7 +98,10 @@ def test_noisy_or_and_recency():
     strong, weak = (float(s) for s in cols.strength)
     age = 30 / 365.25
     expected = scoring.combine(
-        [scoring.KIND_WEIGHT["merged_pr"] * 0.5 ** (age / 3), scoring.KIND_WEIGHT["resume"] * 0.5 ** (age / 3)]
+        [
+            scoring.KIND_WEIGHT["merged_pr"] * 0.5 ** (age / 3),
+            scoring.KIND_WEIGHT["resume"] * 0.5 ** (age / 3),
+        ]
     )
     assert strong == pytest.approx(expected, rel=1e-5)
     assert weak == pytest.approx(scoring.KIND_WEIGHT["resume"] * scoring.RECENCY_FLOOR, rel=1e-5)
@@ -151,7 +156,13 @@ def test_must_haves_nobody_has_give_a_reason(pool):
 
 def test_stop_words_make_no_terms():
     assert text_terms("the and of with a to") == ()
-    assert text_terms("Senior PyTorch engineer, C++ and Node.js") == ("senior", "pytorch", "engineer", "node", "js")
+    assert text_terms("Senior PyTorch engineer, C++ and Node.js") == (
+        "senior",
+        "pytorch",
+        "engineer",
+        "node",
+        "js",
+    )
 
 
 def test_bm25_matches_fts5():

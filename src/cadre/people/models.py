@@ -216,7 +216,9 @@ class WorkPreferences(models.Model):
     )
     min_rate = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     rate_currency = models.CharField(max_length=3, default="USD")
-    rate_unit = models.CharField(max_length=4, choices=[("hour", "per hour"), ("year", "per year")], default="hour")
+    rate_unit = models.CharField(
+        max_length=4, choices=[("hour", "per hour"), ("year", "per year")], default="hour"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
