@@ -16,6 +16,7 @@ from cadre.web.management.commands import bench
 
 PAGES = {"dashboard", "requisition_list", "requisition_board", "person_list", "person_detail", "search"}
 API = {"api_requisitions", "api_people", "api_requisition_detail", "api_applications", "api_people_search"}
+MATCHING = {"requisition_matches", "api_requisition_matches", "api_person_matches"}
 HIRING_MANAGER_LISTS = {"hm_requisition_list", "hm_person_list", "hm_api_requisitions", "hm_api_people"}
 
 
@@ -49,7 +50,7 @@ def test_bench_web_json_shape(cadre_home):
     assert (result["people"], result["requisitions"], result["applications"]) == (300, 10, 900)
     assert result["database"] in {"sqlite", "postgresql"}
     assert result["stage_events"] >= 900
-    assert set(result["endpoints"]) >= PAGES | API | HIRING_MANAGER_LISTS
+    assert set(result["endpoints"]) >= PAGES | API | HIRING_MANAGER_LISTS | MATCHING
     for name, figures in result["endpoints"].items():
         assert figures["status"] == 200, name
         assert 0 < figures["p50_ms"] <= figures["p95_ms"], name

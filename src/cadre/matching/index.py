@@ -394,6 +394,7 @@ class MatchIndex:
         text_searcher: TextSearcher | None = None,
         evidence_details: EvidenceDetails | None = None,
         only_person_ids: Sequence[int] | None = None,
+        explain: bool = True,
     ) -> RankResult:
         """Rank people for `query`; deterministic for the same index and query (ties: lower person id)."""
         t0 = time.perf_counter()
@@ -490,6 +491,14 @@ class MatchIndex:
         else:
             sel = np.arange(len(cand))
         order = sel[np.lexsort((self.people.person_ids[cand[sel]], -rounded[sel]))][:k]
+        if not explain:
+            results = [
+                Ranked(int(self.people.person_ids[cand[j]]), round(float(final[j]), 6), {}, {}) for j in order
+            ]
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            return RankResult(
+                results, considered, len(cand), excluded_by, "", approximate, weights.as_dict(), timings
+            )
         results = self._explain(
             query,
             cand[order],

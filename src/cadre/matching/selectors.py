@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from cadre.core.exceptions import Forbidden, ValidationFailed
@@ -52,12 +52,13 @@ def parse_relaxed(values: Iterable[str]) -> frozenset[str]:
 
 
 def platform_for(requisition: Requisition) -> tuple[tuple[str, ...], str]:
-    """The job profile's platform if it names one, else the client's whole stack."""
+    """The job profile's platform if it names one, else the client's whole stack (reads prefetched
+    `profile__platform__skills` and `client__platforms__skills` when present)."""
     profile = getattr(requisition, "profile", None)
-    if profile is not None and profile.platform_id:
+    if profile is not None and profile.platform is not None:
         platform = profile.platform
-        return tuple(sorted(platform.skills.values_list("slug", flat=True))), platform.name
-    platforms = list(requisition.client.platforms.prefetch_related("skills"))
+        return tuple(sorted(s.slug for s in platform.skills.all())), platform.name
+    platforms = sorted(requisition.client.platforms.all(), key=lambda p: p.name)
     slugs = sorted({s.slug for p in platforms for s in p.skills.all()})
     return tuple(slugs), ", ".join(p.name for p in platforms)
 
@@ -85,33 +86,54 @@ def filters_for(requisition: Requisition, *, as_of: dt.date | None = None) -> Ha
 def requisition_query(
     requisition: Requisition, *, relaxed: frozenset[str] = frozenset(), include_in_pipeline: bool = False
 ) -> MatchQuery:
-    skills = list(
-        RequisitionSkill.objects.filter(requisition=requisition)
-        .select_related("skill")
-        .order_by("skill__slug")
-    )
-    must = tuple(s.skill.slug for s in skills if s.importance == RequisitionSkill.Importance.MUST)
-    nice = tuple(s.skill.slug for s in skills if s.importance != RequisitionSkill.Importance.MUST)
-    platform_skills, platform_name = platform_for(requisition)
-    names = [s.skill.name for s in skills]
-    family = requisition.role_family.name if requisition.role_family is not None else ""
     exclude: frozenset[int] = frozenset()
     if not include_in_pipeline:
         exclude = frozenset(
             Application.objects.filter(requisition=requisition).values_list("person_id", flat=True)
         )
-    return MatchQuery(
-        must=must,
-        nice=nice,
-        platform_skills=platform_skills,
-        platform_name=platform_name,
-        seniority=requisition.seniority,
-        terms=text_terms(requisition.title, family, " ".join(names)),
-        filters=filters_for(requisition),
-        relaxed=relaxed,
-        exclude_person_ids=exclude,
-        label=f"requisition {requisition.pk}: {requisition.title}",
+    return requisition_queries([requisition], relaxed=relaxed, exclude={requisition.pk: exclude})[0]
+
+
+def requisition_queries(
+    requisitions: Sequence[Requisition],
+    *,
+    relaxed: frozenset[str] = frozenset(),
+    exclude: Mapping[int, frozenset[int]] | None = None,
+) -> list[MatchQuery]:
+    """Match queries for many requisitions in a fixed number of queries (skills, platforms)."""
+    ids = [r.pk for r in requisitions]
+    skills: dict[int, list[RequisitionSkill]] = {pk: [] for pk in ids}
+    for rs in (
+        RequisitionSkill.objects.filter(requisition_id__in=ids)
+        .select_related("skill")
+        .order_by("skill__slug")
+    ):
+        skills[rs.requisition_id].append(rs)
+    prefetch_related_objects(
+        list(requisitions), "client__platforms__skills", "profile__platform__skills", "role_family"
     )
+    out = []
+    for requisition in requisitions:
+        wanted = skills[requisition.pk]
+        must = tuple(s.skill.slug for s in wanted if s.importance == RequisitionSkill.Importance.MUST)
+        nice = tuple(s.skill.slug for s in wanted if s.importance != RequisitionSkill.Importance.MUST)
+        platform_skills, platform_name = platform_for(requisition)
+        family = requisition.role_family.name if requisition.role_family is not None else ""
+        out.append(
+            MatchQuery(
+                must=must,
+                nice=nice,
+                platform_skills=platform_skills,
+                platform_name=platform_name,
+                seniority=requisition.seniority,
+                terms=text_terms(requisition.title, family, " ".join(s.skill.name for s in wanted)),
+                filters=filters_for(requisition),
+                relaxed=relaxed,
+                exclude_person_ids=(exclude or {}).get(requisition.pk, frozenset()),
+                label=f"requisition {requisition.pk}: {requisition.title}",
+            )
+        )
+    return out
 
 
 def text_query(text: str, *, relaxed: frozenset[str] = frozenset()) -> MatchQuery:

@@ -26,6 +26,7 @@ from cadre.matching.query import FILTER_LABELS, MatchQuery
 from cadre.matching.selectors import (
     evidence_details,
     require_matcher,
+    requisition_queries,
     requisition_query,
     text_query,
 )
@@ -218,21 +219,23 @@ def match_requisitions(
             f"person {person.pk} was merged into {person.merged_into_id}", field="person_id"
         )
     index = current_index()
-    rows: list[tuple[float, int, Requisition, Any]] = []
+    rows: list[tuple[float, int, Requisition]] = []
     blocked: dict[str, int] = {}
     no_skill = 0
-    for requisition in (
+    requisitions = list(
         requisitions_visible_to(actor)
         .filter(status=Requisition.Status.OPEN)
         .select_related("client", "role_family", "profile__platform")
-    ):
-        query = requisition_query(requisition, include_in_pipeline=True)
+    )
+    queries = dict(zip([r.pk for r in requisitions], requisition_queries(requisitions), strict=True))
+    # Score every open requisition without explanations, then explain only the ones shown.
+    for requisition in requisitions:
+        query = queries[requisition.pk]
         if query.is_empty():
             continue
-        result = index.rank(query, top=1, only_person_ids=[person.pk], evidence_details=evidence_details)
+        result = index.rank(query, top=1, only_person_ids=[person.pk], explain=False)
         if result.results:
-            hit = result.results[0]
-            rows.append((-hit.score, requisition.pk, requisition, hit))
+            rows.append((-result.results[0].score, requisition.pk, requisition))
         elif result.considered:
             for name, count in result.excluded_by.items():
                 if count:
@@ -241,18 +244,22 @@ def match_requisitions(
             no_skill += 1
     rows.sort(key=lambda r: (r[0], r[1]))
     limit = clamp_top(top)
-    results = [
-        {
-            "rank": i + 1,
-            "requisition_id": req.pk,
-            "title": req.title,
-            "client": req.client.name,
-            "person_id": person.pk,
-            "score": hit.score,
-            "explanation": hit.explanation,
-        }
-        for i, (_neg, _pk, req, hit) in enumerate(rows[:limit])
-    ]
+    results: list[dict[str, Any]] = []
+    for i, (_neg, _pk, req) in enumerate(rows[:limit]):
+        hit = index.rank(
+            queries[req.pk], top=1, only_person_ids=[person.pk], evidence_details=evidence_details
+        ).results[0]
+        results.append(
+            {
+                "rank": i + 1,
+                "requisition_id": req.pk,
+                "title": req.title,
+                "client": req.client.name,
+                "person_id": person.pk,
+                "score": hit.score,
+                "explanation": hit.explanation,
+            }
+        )
     reason = ""
     if not results:
         reason = (

@@ -29,7 +29,7 @@ from django.utils import timezone
 from cadre.clients.models import Client
 from cadre.core.models import User
 from cadre.people import identity
-from cadre.people.models import Identity, Person, SourceRecord
+from cadre.people.models import Identity, Person, SkillEvidence, SourceRecord
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.pipeline.stages import Stage
 from cadre.requisitions.models import Requisition, RequisitionSkill
@@ -214,6 +214,8 @@ def _seed_clients(profiles: list[cat.ClientProfile], users: dict[str, User]) -> 
 def _seed_people(planned: list[PlannedPerson], report: Progress) -> list[int]:
     ids: list[int] = []
     now = timezone.now()
+    skill_ids = dict(Skill.objects.values_list("slug", "pk"))
+    kinds = [SkillEvidence.Kind.RESUME, SkillEvidence.Kind.EMPLOYMENT, SkillEvidence.Kind.MERGED_PR]
     for start in range(0, len(planned), BATCH):
         chunk = planned[start : start + BATCH]
         people = [
@@ -250,6 +252,22 @@ def _seed_people(planned: list[PlannedPerson], report: Progress) -> list[int]:
                     )
                     for person, record, p in zip(people, records, chunk, strict=True)
                     for kind, raw in p.identities
+                ],
+                batch_size=BATCH,
+            )
+            # Skills as evidence of mixed kinds and ages, so the matching endpoints have work to do.
+            SkillEvidence.objects.bulk_create(
+                [
+                    SkillEvidence(
+                        person=person,
+                        skill_id=skill_ids[slug],
+                        kind=kinds[(p.key + j) % 3 if (p.key + j) % 5 == 0 else 0],
+                        observed_on=(now - timedelta(days=(p.key * 37 + j * 101) % 3000)).date(),
+                        source_record=record,
+                    )
+                    for person, record, p in zip(people, records, chunk, strict=True)
+                    for j, slug in enumerate(p.skills)
+                    if slug in skill_ids
                 ],
                 batch_size=BATCH,
             )
@@ -338,6 +356,9 @@ def endpoints(subjects: BenchSubjects) -> list[tuple[str, str, str]]:
         ("api_applications", "recruiter", f"/api/applications?requisition_id={hot}"),
         ("api_people", "recruiter", "/api/people"),
         ("api_people_search", "recruiter", f"/api/people?q={q}"),
+        ("requisition_matches", "recruiter", f"/requisitions/{hot}/matches/"),
+        ("api_requisition_matches", "recruiter", f"/api/requisitions/{hot}/matches?top=50"),
+        ("api_person_matches", "recruiter", f"/api/people/{person}/matches"),
         ("hm_dashboard", "hiring_manager", "/"),
         ("hm_requisition_list", "hiring_manager", "/requisitions/"),
         ("hm_requisition_board", "hiring_manager", f"/requisitions/{hot}/"),

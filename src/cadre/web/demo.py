@@ -36,6 +36,7 @@ from cadre.requisitions.models import Requisition
 from cadre.requisitions.services import create_requisition
 from cadre.taxonomy.models import Platform, RoleFamily, Skill
 from cadre.web import demo_catalogue as cat
+from cadre.web import demo_matching
 from cadre.web.demo_plan import DemoPlanner, PlannedApplication, PlannedPerson, PlannedRequisition
 
 DEFAULT_SEED = 2026
@@ -121,6 +122,8 @@ def load_demo(
             clients = _create_clients(admin, client_profiles, contacts, users)
             reqs = _create_requisitions(planned_reqs, clients, users, now, report)
             persons = _create_people(users[recruiters[0]], planned_people, report)
+            demo_matching.add_requirements(reqs, seed, now.date())
+            demo_matching.add_preferences_and_evidence(persons, planned_people, seed, now.date())
             _write_applications(planned_apps, persons, reqs, users, now, report)
     return DemoResult(logins=logins, counts=counts())
 
