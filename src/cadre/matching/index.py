@@ -248,6 +248,7 @@ class MatchIndex:
     as_of: dt.date
     signature: str = ""
     terms: TermIndex | None = None  # profile text, for BM25 relevance
+    vectors: npt.NDArray[np.float32] | None = None  # optional unit-length profile embeddings, row order
     _auth_masks: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
 
     @property
@@ -395,14 +396,20 @@ class MatchIndex:
         evidence_details: EvidenceDetails | None = None,
         only_person_ids: Sequence[int] | None = None,
         explain: bool = True,
+        query_vector: npt.NDArray[np.float32] | None = None,
     ) -> RankResult:
         """Rank people for `query`; deterministic for the same index and query (ties: lower person id)."""
         t0 = time.perf_counter()
         top = max(1, min(int(top), TOP_LIMIT))
         use_text = bool(query.terms) and self.terms is not None
         has_platform = bool(query.platform_skills)
+        use_semantic = query_vector is not None and self.vectors is not None
         weights = scoring.weights_for(
-            has_must=bool(query.must), has_nice=bool(query.nice), has_platform=has_platform, has_text=use_text
+            has_must=bool(query.must),
+            has_nice=bool(query.nice),
+            has_platform=has_platform,
+            has_text=use_text,
+            has_semantic=use_semantic,
         )
         timings: dict[str, float] = {}
         empty = RankResult([], 0, 0, {}, "", False, weights.as_dict(), timings)
@@ -466,11 +473,16 @@ class MatchIndex:
 
         # 3. Structured score for every eligible candidate.
         comp = self._components(query, cand, dense)
+        comp["semantic"] = np.zeros(len(cand))
+        if weights.semantic and self.vectors is not None and query_vector is not None:
+            sims = self.vectors[cand] @ query_vector.astype(np.float32)
+            comp["semantic"] = np.clip(sims.astype(np.float64), 0.0, 1.0)
         s0 = (
             weights.must * comp["must"]
             + weights.nice * comp["nice"]
             + weights.platform * comp["platform"]
             + weights.seniority * comp["seniority"]
+            + weights.semantic * comp["semantic"]
         )
         # 4. Text relevance only where it can change the top k (exact), capped at MAX_TEXT_POOL.
         text = np.zeros(len(cand), np.float64)
@@ -649,6 +661,7 @@ class MatchIndex:
                     "fit": components["seniority"],
                 },
                 "text_relevance": components["text"],
+                "semantic_similarity": components["semantic"] if weights.semantic else None,
                 "components": components,
                 "weights": weights.as_dict(),
                 "validate_in_interview": self._to_validate(query, row, must, nice, person_sen),

@@ -74,6 +74,9 @@ WEIGHTS: dict[str, float] = {
     "platform": 0.10,
     "seniority": 0.05,
     "text": 0.40,
+    # Optional: cosine similarity of profile and query embeddings (cadre[semantic]); 0 = off until the
+    # extra's measured gain says otherwise (see matching/semantic.py).
+    "semantic": 0.0,
 }
 SENIORITY_FIT_BY_GAP = (1.0, 0.6, 0.25)  # 0, 1, 2+ levels apart
 SENIORITY_UNKNOWN_FIT = 0.5
@@ -119,12 +122,15 @@ class Weights:
     platform: float
     seniority: float
     text: float
+    semantic: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {k: round(v, 6) for k, v in self.__dict__.items()}
 
 
-def weights_for(*, has_must: bool, has_nice: bool, has_platform: bool, has_text: bool) -> Weights:
+def weights_for(
+    *, has_must: bool, has_nice: bool, has_platform: bool, has_text: bool, has_semantic: bool = False
+) -> Weights:
     """Renormalise WEIGHTS over the components the query has; seniority always applies."""
     present = {
         "must": has_must,
@@ -132,6 +138,7 @@ def weights_for(*, has_must: bool, has_nice: bool, has_platform: bool, has_text:
         "platform": has_platform,
         "seniority": True,
         "text": has_text,
+        "semantic": has_semantic and WEIGHTS["semantic"] > 0,
     }
     total = sum(WEIGHTS[k] for k, on in present.items() if on)
     return Weights(**{k: (WEIGHTS[k] / total if on else 0.0) for k, on in present.items()})
