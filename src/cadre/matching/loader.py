@@ -263,7 +263,8 @@ def _sync_documents(
     gone = [pid for pid in stored if pid not in row_of]
     if create or update or gone:
         with transaction.atomic():
-            SearchDocument.objects.bulk_create(create, batch_size=2000)
+            # Another worker may be writing the same documents: theirs are identical, so skip clashes.
+            SearchDocument.objects.bulk_create(create, batch_size=2000, ignore_conflicts=True)
             SearchDocument.objects.bulk_update(update, ["body", "digest"], batch_size=2000)
             for start in range(0, len(gone), 2000):
                 SearchDocument.objects.filter(person_id__in=gone[start : start + 2000]).delete()
