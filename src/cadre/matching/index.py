@@ -59,6 +59,7 @@ class SkillVocabulary:
 
     def __post_init__(self) -> None:
         self.col = {slug: i for i, slug in enumerate(self.slugs)}
+        self._expansions: dict[str, list[tuple[int, float, str]]] = {}
         self.children: dict[int, list[int]] = {}
         for child, parent in enumerate(self.parent):
             if parent >= 0:
@@ -76,6 +77,12 @@ class SkillVocabulary:
 
     def expansions(self, slug: str) -> list[tuple[int, float, str]]:
         """(column, credit, how) for every way a person can meet a requirement for `slug`."""
+        cached = self._expansions.get(slug)
+        if cached is None:
+            cached = self._expansions[slug] = self._expand(slug)
+        return cached
+
+    def _expand(self, slug: str) -> list[tuple[int, float, str]]:
         col = self.col.get(slug)
         if col is None:
             return []
@@ -250,6 +257,7 @@ class MatchIndex:
     terms: TermIndex | None = None  # profile text, for BM25 relevance
     vectors: npt.NDArray[np.float32] | None = None  # optional unit-length profile embeddings, row order
     _auth_masks: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
+    _profiles: dict[int, dict[int, float]] = field(default_factory=dict, repr=False)
 
     @property
     def size(self) -> int:
@@ -279,7 +287,40 @@ class MatchIndex:
             hits += cov > 0
         return total, hits
 
+    def row_profile(self, row: int) -> dict[int, float]:
+        """{column: strength} of one person (cached): scoring one person against many requisitions."""
+        profile = self._profiles.get(row)
+        if profile is None:
+            if len(self._profiles) > 4096:
+                self._profiles.clear()
+            profile = {}
+            one = np.array([row], np.int32)
+            for col in range(len(self.vocab.slugs)):
+                pos = int(self.skills.lookup(col, one)[0])
+                if pos >= 0:
+                    profile[col] = float(self.skills.strength[pos])
+            self._profiles[row] = profile
+        return profile
+
+    def has_any(self, row: int, slugs: Sequence[str]) -> bool:
+        """Whether the person meets at least one of the requirements (any route)."""
+        profile = self.row_profile(row)
+        return any(col in profile for slug in slugs for col, _c, _h in self.vocab.expansions(slug))
+
     def _coverage_rows(self, slugs: Sequence[str], rows: I32) -> tuple[F32, npt.NDArray[np.uint8]]:
+        if len(rows) == 1:  # one person: dictionary lookups beat array searches
+            profile = self.row_profile(int(rows[0]))
+            total1 = np.zeros(1, np.float32)
+            hits1 = np.zeros(1, np.uint8)
+            for slug in slugs:
+                best = np.float32(0.0)
+                for col, credit, _how in self.vocab.expansions(slug):
+                    if col in profile:
+                        value = scoring.requirement_value(np.array([profile[col]], np.float32), credit)[0]
+                        best = max(best, value)
+                total1 += best
+                hits1 += best > 0
+            return total1, hits1
         total = np.zeros(len(rows), np.float32)
         hits = np.zeros(len(rows), np.uint8)
         for slug in slugs:

@@ -229,9 +229,14 @@ def match_requisitions(
     )
     queries = dict(zip([r.pk for r in requisitions], requisition_queries(requisitions), strict=True))
     # Score every open requisition without explanations, then explain only the ones shown.
+    rows_of_person = index.rows_of([person.pk])
+    row = int(rows_of_person[0]) if len(rows_of_person) else -1
     for requisition in requisitions:
         query = queries[requisition.pk]
         if query.is_empty():
+            continue
+        if row < 0 or not index.has_any(row, query.must or query.nice):
+            no_skill += 1  # cheap pre-check: the ranker would not consider the person at all
             continue
         result = index.rank(query, top=1, only_person_ids=[person.pk], explain=False)
         if result.results:

@@ -43,6 +43,7 @@ class TermIndex:
     doc_len: npt.NDArray[np.int32]
     doc_freq: npt.NDArray[np.int32]
     avg_len: float
+    _documents: int | None = None
 
     @classmethod
     def build(cls, bodies: Iterable[str]) -> TermIndex:
@@ -70,7 +71,9 @@ class TermIndex:
 
     @property
     def documents(self) -> int:
-        return int((self.doc_len > 0).sum())
+        if self._documents is None:
+            self._documents = int((self.doc_len > 0).sum())
+        return self._documents
 
     def idf(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
         n = self.documents
