@@ -572,6 +572,14 @@ class MatchIndex:
         a chunk at a time, until the best anyone unread could reach (their s0 + the whole text weight)
         is below the current k-th final score: exact, and usually a few thousand documents."""
         text = np.zeros(len(cand), np.float64)
+        if self.terms is None:
+            return text, False
+        # Many candidates: score everyone from the query terms' postings (one pass, exact).
+        if (
+            len(cand) > TEXT_CHUNK
+            and self.terms.postings_size(query.terms) < 2 * len(cand) * self.terms.avg_len
+        ):
+            return self.terms.relevance_all(query.terms)[cand], False
         kth = np.partition(s0, len(s0) - min(top, len(s0)))[len(s0) - min(top, len(s0))]
         pool = np.flatnonzero(s0 >= kth - weight)
         pool = pool[np.lexsort((cand[pool], -s0[pool]))]
@@ -583,7 +591,7 @@ class MatchIndex:
             if done >= MAX_TEXT_POOL:
                 return text, True
             chunk = pool[done : done + TEXT_CHUNK]
-            text[chunk] = self.terms.relevance(cand[chunk], query.terms) if self.terms is not None else 0.0
+            text[chunk] = self.terms.relevance(cand[chunk], query.terms)
             best = np.sort(np.r_[best, s0[chunk] + weight * text[chunk]])[-top:]
             done += len(chunk)
         return text, False

@@ -43,6 +43,9 @@ class TermIndex:
     doc_len: npt.NDArray[np.int32]
     doc_freq: npt.NDArray[np.int32]
     avg_len: float
+    term_ptr: npt.NDArray[np.int64]
+    post_docs: npt.NDArray[np.int32]
+    post_tf: npt.NDArray[np.uint16]
     _documents: int | None = None
 
     @classmethod
@@ -59,14 +62,30 @@ class TermIndex:
         token_ids = np.frombuffer(ids, dtype=np.int32).copy()
         doc_ptr = np.zeros(len(doc_len) + 1, np.int64)
         np.cumsum(doc_len, out=doc_ptr[1:])
+        v = max(len(vocab), 1)
         doc_of = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
-        pairs = np.unique(doc_of * max(len(vocab), 1) + token_ids)
-        doc_freq = np.bincount((pairs % max(len(vocab), 1)).astype(np.int64), minlength=len(vocab)).astype(
-            np.int32
-        )
+        pairs, tf = np.unique(doc_of * v + token_ids, return_counts=True)
+        del doc_of
+        terms = (pairs % v).astype(np.int64)
+        doc_freq = np.bincount(terms, minlength=len(vocab)).astype(np.int32)
+        # Postings (term -> documents holding it, with tf): scoring every document for a few terms.
+        order = np.argsort(terms, kind="stable")
+        post_docs = (pairs // v)[order].astype(np.int32)
+        post_tf = np.minimum(tf[order], np.iinfo(np.uint16).max).astype(np.uint16)
+        del pairs, tf, terms, order
+        term_ptr = np.zeros(len(vocab) + 1, np.int64)
+        np.cumsum(doc_freq, out=term_ptr[1:])
         nonempty = doc_len[doc_len > 0]
         return cls(
-            vocab, doc_ptr, token_ids, doc_len, doc_freq, float(nonempty.mean()) if len(nonempty) else 0.0
+            vocab,
+            doc_ptr,
+            token_ids,
+            doc_len,
+            doc_freq,
+            float(nonempty.mean()) if len(nonempty) else 0.0,
+            term_ptr,
+            post_docs,
+            post_tf,
         )
 
     @property
@@ -111,12 +130,45 @@ class TermIndex:
         norm = K1 * (1 - B + B * self.doc_len[rows].astype(np.float64) / self.avg_len)
         return ((tf * (K1 + 1)) / (tf + norm[:, None]) * idf[None, :]).sum(axis=1)
 
+    def postings_size(self, terms: Sequence[str]) -> int:
+        return sum(int(self.doc_freq[self.vocab[t]]) for t in dict.fromkeys(terms) if t in self.vocab)
+
+    def bm25_all(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
+        """bm25 of every document at once, from the postings of the query terms."""
+        n = len(self.doc_len)
+        query = [t for t in dict.fromkeys(terms) if t in self.vocab]
+        if not query or self.avg_len == 0:
+            return np.zeros(n)
+        idf = self.idf(query)
+        docs, contrib = [], []
+        for t, w in zip(query, idf, strict=True):
+            a, b = int(self.term_ptr[self.vocab[t]]), int(self.term_ptr[self.vocab[t] + 1])
+            d = self.post_docs[a:b]
+            tf = self.post_tf[a:b].astype(np.float64)
+            norm = K1 * (1 - B + B * self.doc_len[d] / self.avg_len)
+            docs.append(d)
+            contrib.append(w * tf * (K1 + 1) / (tf + norm))
+        total: npt.NDArray[np.float64] = np.bincount(
+            np.concatenate(docs), weights=np.concatenate(contrib), minlength=n
+        ).astype(np.float64)
+        return total
+
+    def relevance_all(self, terms: Sequence[str]) -> npt.NDArray[np.float64]:
+        """`relevance` for every document (row order)."""
+        ideal = self._ideal(terms)
+        if ideal <= 0:
+            return np.zeros(len(self.doc_len))
+        return np.minimum(self.bm25_all(terms) / ideal, 1.0)
+
+    def _ideal(self, terms: Sequence[str]) -> float:
+        idf = np.sort(self.idf(list(dict.fromkeys(terms))))[::-1]
+        return float(idf[:IDEAL_TERMS].sum())
+
     def relevance(self, rows: npt.NDArray[np.int32], terms: Sequence[str]) -> npt.NDArray[np.float64]:
         """bm25 / (bm25 of an average-length profile holding the query's IDEAL_TERMS most distinctive
         terms once), capped at 1: a number in 0..1 that does not depend on who else is being ranked.
         (A long job description has dozens of terms; no profile holds them all.)"""
-        idf = np.sort(self.idf(list(dict.fromkeys(terms))))[::-1]
-        ideal = float(idf[:IDEAL_TERMS].sum())
+        ideal = self._ideal(terms)
         if ideal <= 0:
             return np.zeros(len(rows))
         return np.minimum(self.bm25(rows, terms) / ideal, 1.0)
