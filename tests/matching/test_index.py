@@ -51,7 +51,8 @@ def test_text_relevance_from_postings_equals_per_document(pool, queries):
     terms = pool.index.terms
     rows = np.arange(pool.index.size, dtype=np.int32)
     for q in queries[:10]:
-        assert np.allclose(terms.relevance_all(q.terms), terms.relevance(rows, q.terms), rtol=1e-9, atol=1e-12)
+        everyone = terms.relevance_all(q.terms)
+        assert np.allclose(everyone, terms.relevance(rows, q.terms), rtol=1e-9, atol=1e-12)
 
 
 def test_text_relevance_changes_order_but_is_bounded_by_its_weight(pool, queries):
