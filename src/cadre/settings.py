@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cadre.sourcing",
     "cadre.resolution",
     "cadre.matching",
+    "cadre.compliance",
     "cadre.web",
 ]
 
