@@ -175,7 +175,9 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _counts(outcome: MatchOutcome) -> dict[str, Any]:
+    q = outcome.query
     return {
+        "basis": "a required skill" if q.get("must") or q.get("nice") else "a searched word",
         "considered": outcome.considered,
         "eligible": outcome.eligible,
         "excluded": [(label, n) for label, n in outcome.excluded_by.items() if n],
@@ -215,7 +217,8 @@ def hard_filters(requisition: Requisition, relaxed: frozenset[str]) -> list[dict
         where = requisition.location or country or "the office"
         rows["location"] = (
             True,
-            f"{requisition.get_remote_policy_display()} in {where}: people elsewhere pass if they would relocate",
+            f"{requisition.get_remote_policy_display()} in {where}: "
+            "people elsewhere pass if they would relocate",
         )
     if requisition.time_zone and requisition.max_tz_difference_hours is not None:
         rows["time_zone"] = (
@@ -308,10 +311,18 @@ def requisition_matches(request: HttpRequest, pk: int) -> HttpResponse:
     )
     cards = [{**present(r), "in_pipeline": r["person_id"] in in_pipeline} for r in outcome.results]
     requirements = list(requisition.skill_requirements.all())
+    filters = hard_filters(requisition, relaxed)
+    relax_all_url = ""
+    if not cards and any(n for n in outcome.excluded_by.values()):
+        params: list[tuple[str, Any]] = [("relax", f["name"]) for f in filters if f["active"]]
+        params += [("include_in_pipeline", "on")] if include_in_pipeline else []
+        params += [("top", top)]
+        relax_all_url = f"{reverse('requisition-matches', args=[requisition.pk])}?{urlencode(params)}"
     context = {
         "requisition": requisition,
         "form": form,
-        "filters": hard_filters(requisition, relaxed),
+        "filters": filters,
+        "relax_all_url": relax_all_url,
         "relaxed": sorted(relaxed),
         "include_in_pipeline": include_in_pipeline,
         "top": top,
@@ -613,6 +624,22 @@ def person_matches(request: HttpRequest, pk: int) -> HttpResponse:
 
 def preferences_of(person: Person) -> WorkPreferences | None:
     return WorkPreferences.objects.filter(person=person).first()
+
+
+@require_GET
+@matcher_required
+def person_preferences_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person page's work-preferences card (loaded lazily, so the page's query count stays fixed)."""
+    person = fetch(get_person, request.user, pk)
+    prefs = preferences_of(person)
+    engagements = dict(EngagementType.choices)
+    context = {
+        "person": person,
+        "preferences": prefs,
+        "engagement_labels": [engagements.get(t, t) for t in (prefs.engagement_types if prefs else [])],
+        "can_edit": can_edit(request),
+    }
+    return render(request, "matching/_preferences_card.html", context)
 
 
 @require_http_methods(["GET", "POST"])

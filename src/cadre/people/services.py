@@ -216,7 +216,9 @@ ENGAGEMENT_TYPES = tuple(EngagementType.values)
 
 def _country_list(value: Any) -> list[str]:
     if not isinstance(value, list | tuple):
-        raise ValidationFailed("authorized countries must be a list of ISO codes", field="authorized_countries")
+        raise ValidationFailed(
+            "authorized countries must be a list of ISO codes", field="authorized_countries"
+        )
     codes = list(dict.fromkeys(str(v).strip().upper() for v in value if str(v).strip()))
     for code in codes:
         try:
@@ -247,7 +249,9 @@ def set_work_preferences(actor: Any, person: Person, **fields: Any) -> WorkPrefe
     if unknown := sorted(set(fields) - PREFERENCE_FIELDS):
         raise ValidationFailed(f"unknown work preference field(s): {', '.join(unknown)}")
     if person.merged_into_id is not None:
-        raise ValidationFailed(f"person {person.pk} was merged into {person.merged_into_id}", field="person_id")
+        raise ValidationFailed(
+            f"person {person.pk} was merged into {person.merged_into_id}", field="person_id"
+        )
     if "country" in fields:
         fields["country"] = (fields["country"] or "").strip().upper()
     if "authorized_countries" in fields:

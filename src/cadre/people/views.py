@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from cadre.core.exceptions import Conflict, ValidationFailed
+from cadre.core.roles import sees_all_clients
 from cadre.people import selectors, services
 from cadre.people.forms import IDENTITY_FIELDS, PersonForm
 from cadre.pipeline.selectors import applications_of
@@ -40,6 +41,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         facts=list(selectors.facts_of(person)[:50]),
         hidden_text=selectors.hidden_text_flags(source_records),
         can_edit=can_edit(request),
+        # Matching and work preferences (loaded lazily by the page) are not for hiring managers.
+        can_match=sees_all_clients(getattr(request.user, "role", "")),
     )
     return render(request, "people/detail.html", context)
 

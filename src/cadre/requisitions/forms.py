@@ -66,16 +66,22 @@ class RequisitionForm(forms.Form):
     # Hard requirements: matching filters candidates on these (each can be relaxed per search).
     work_country = forms.CharField(
         max_length=2,
+        required=False,
         initial="US",
         label="Work country",
-        help_text="ISO code of the country the work is done in (work authorization), e.g. US",
+        help_text="ISO code, e.g. US (work authorization); blank leaves it as is, US when new",
         widget=forms.TextInput(attrs={"size": 4, "autocapitalize": "characters"}),
     )
     sponsorship_available = forms.BooleanField(
-        required=False, label="Visa sponsorship available", help_text="If ticked, authorization is not required"
+        required=False,
+        label="Visa sponsorship available",
+        help_text="If ticked, authorization is not required",
     )
     clearance_required = forms.ChoiceField(
-        choices=ClearanceLevel.choices, initial=ClearanceLevel.NONE, label="Security clearance required"
+        choices=ClearanceLevel.choices,
+        initial=ClearanceLevel.NONE,
+        required=False,
+        label="Security clearance required",
     )
     time_zone = forms.ChoiceField(
         choices=_time_zone_choices, required=False, label="Team time zone", help_text="IANA zone"
@@ -149,6 +155,9 @@ class RequisitionForm(forms.Form):
         wanted = [(s, "must") for s in data.pop("must_skills", [])]
         wanted += [(s, "nice") for s in data.pop("nice_skills", [])]
         data.pop("version", None)
+        for name in ("work_country", "clearance_required"):
+            if not data.get(name):  # not given: the model default on create, unchanged on edit
+                data.pop(name, None)
         for name in self.PROFILE_ONLY:
             data.pop(name, None)
         return data, wanted

@@ -25,7 +25,23 @@ from cadre.taxonomy.models import Skill
 from cadre.web.http import editor_required, fetch, fragment
 
 # Form fields the draft does not touch: kept as the recruiter typed them.
-_KEPT = ("client", "status", "openings", "location", "remote_policy", "currency", "rate_unit", "description")
+# Fields the drafter does not fill: kept as the user typed them when the form is redrawn.
+_KEPT = (
+    "client",
+    "status",
+    "openings",
+    "location",
+    "remote_policy",
+    "currency",
+    "rate_unit",
+    "description",
+    "work_country",
+    "sponsorship_available",
+    "clearance_required",
+    "time_zone",
+    "max_tz_difference_hours",
+    "start_date",
+)
 
 
 def _initial_from_draft(request: HttpRequest, draft: ProfileDraft) -> dict[str, Any]:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("cadre.pipeline.urls")),
     path("", include("cadre.resolution.urls")),
     path("", include("cadre.sourcing.urls")),
+    path("", include("cadre.matching.urls")),
 ]
