@@ -80,6 +80,9 @@ class Requisition(models.Model):
         null=True, blank=True, help_text="Largest UTC-offset difference accepted for remote people"
     )
     start_date = models.DateField(null=True, blank=True, help_text="When the person must be available")
+    background_check_required = models.BooleanField(
+        default=False, help_text="A background check is a placement gate for this role"
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
