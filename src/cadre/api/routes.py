@@ -60,6 +60,7 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _mount() -> None:
     from cadre.clients.api import router as clients
+    from cadre.compliance.api import router as compliance
     from cadre.matching.api import router as matching
     from cadre.people.api import router as people
     from cadre.pipeline.api import activities_router
@@ -78,6 +79,7 @@ def _mount() -> None:
     api.add_router("/activities", activities_router)
     api.add_router("/dedup", dedup)
     api.add_router("", matching)
+    api.add_router("", compliance)
 
 
 _mount()

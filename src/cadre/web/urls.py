@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("cadre.resolution.urls")),
     path("", include("cadre.sourcing.urls")),
     path("", include("cadre.matching.urls")),
+    path("", include("cadre.compliance.urls")),
 ]

@@ -1,0 +1,7 @@
+"""REST endpoints for compliance: classification."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["compliance"])
