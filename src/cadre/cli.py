@@ -35,6 +35,11 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   match-text "JOB DESCRIPTION" [--top N] [--json]          rank people for free text
   bench match [--people N] [--json] matching latency on N synthetic people vs a full-text baseline
   bench match-quality [--json]      nDCG@10 / recall@50 on the O*NET dev set (needs ../shared/data)
+  classify ANSWERS.json [--json]    worker classification (FLSA, DOL, IRS, state ABC) with risk and vehicle
+  classify --questions | --rule-sets [--json]   the questionnaire, the versioned rule sets
+  audit adverse-impact FILE.csv --group-col C --selected-col C [--json]   selection rates, ratios, tests
+  audit ll144 FILE.csv (--selected-col C | --score-col C) [--json] [--csv|--pdf|--html OUT]
+                                    NYC Local Law 144 bias audit tables
   dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person
   dedup unmerge MERGE_ID            undo a merge exactly
   dedup eval febrl4 | eval conference F.json | eval-file F.csv --truth-col C [--json]   benchmarks
