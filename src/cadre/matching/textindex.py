@@ -45,7 +45,7 @@ class TermIndex:
     avg_len: float
     term_ptr: npt.NDArray[np.int64]
     post_docs: npt.NDArray[np.int32]
-    post_tf: npt.NDArray[np.uint16]
+    post_w: npt.NDArray[np.float64]  # tf(k1+1) / (tf + k1(1 - b + b*len/avglen)) per posting
     _documents: int | None = None
 
     @classmethod
@@ -71,21 +71,27 @@ class TermIndex:
         # Postings (term -> documents holding it, with tf): scoring every document for a few terms.
         order = np.argsort(terms, kind="stable")
         post_docs = (pairs // v)[order].astype(np.int32)
-        post_tf = np.minimum(tf[order], np.iinfo(np.uint16).max).astype(np.uint16)
+        post_tf = tf[order].astype(np.float64)
         del pairs, tf, terms, order
         term_ptr = np.zeros(len(vocab) + 1, np.int64)
         np.cumsum(doc_freq, out=term_ptr[1:])
         nonempty = doc_len[doc_len > 0]
+        avg_len = float(nonempty.mean()) if len(nonempty) else 0.0
+        # The tf and length part of BM25 does not depend on the query: store it per posting, so a
+        # query only multiplies by each term's IDF.
+        norm = K1 * (1 - B + B * doc_len[post_docs] / max(avg_len, 1e-9))
+        post_w = post_tf * (K1 + 1) / (post_tf + norm)
+        del post_tf, norm
         return cls(
             vocab,
             doc_ptr,
             token_ids,
             doc_len,
             doc_freq,
-            float(nonempty.mean()) if len(nonempty) else 0.0,
+            avg_len,
             term_ptr,
             post_docs,
-            post_tf,
+            post_w,
         )
 
     @property
@@ -143,11 +149,8 @@ class TermIndex:
         docs, contrib = [], []
         for t, w in zip(query, idf, strict=True):
             a, b = int(self.term_ptr[self.vocab[t]]), int(self.term_ptr[self.vocab[t] + 1])
-            d = self.post_docs[a:b]
-            tf = self.post_tf[a:b].astype(np.float64)
-            norm = K1 * (1 - B + B * self.doc_len[d] / self.avg_len)
-            docs.append(d)
-            contrib.append(w * tf * (K1 + 1) / (tf + norm))
+            docs.append(self.post_docs[a:b])
+            contrib.append(self.post_w[a:b] * w)
         total: npt.NDArray[np.float64] = np.bincount(
             np.concatenate(docs), weights=np.concatenate(contrib), minlength=n
         ).astype(np.float64)
