@@ -1,7 +1,357 @@
-"""Web pages for compliance: monitoring."""
+"""Web pages for compliance monitoring: the compliance dashboard, adverse impact per pipeline stage, the
+LL144 bias audit of Cadre matching (HTML, CSV, PDF) and recording a person's self-identification.
+
+Every page needs the demographics permission (admins, compliance officers, or the view_demographics
+permission); recording self-identification needs the compliance-officer or admin role. Others get 403.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from cadre.clients.selectors import clients_visible_to
+from cadre.compliance import demographics, monitoring, reports
+from cadre.compliance.models import SelfIdentification
+from cadre.core.exceptions import ValidationFailed
+from cadre.core.models import DecisionRecord
+from cadre.people.models import Person
+from cadre.people.selectors import get_person
+from cadre.requisitions.selectors import requisitions_visible_to
+from cadre.web.http import fetch
+
+View = Callable[..., HttpResponse]
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+def demographics_required(view: View) -> View:
+    """Logged in and allowed to read self-identified demographics; 403 otherwise."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not demographics.can_read_demographics(request.user):
+            raise PermissionDenied("demographic monitoring is for compliance officers and admins")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def recorder_required(view: View) -> View:
+    """Logged in as a compliance officer or admin; 403 otherwise."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not demographics.can_record_demographics(request.user):
+            raise PermissionDenied("only compliance officers and admins record self-identification")
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapped)
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+OTHER_PAGES = (  # compliance pages built elsewhere; the dashboard links those that exist
+    (
+        "compliance-classify",
+        "Worker classification",
+        "The classification questionnaire (FLSA, IRS, state ABC tests) with risk and engagement vehicle.",
+    ),
+    ("compliance-rule-sets", "Classification rule sets", "The versioned rules the questionnaire applies."),
+    (
+        "compliance-notices",
+        "Candidate notices",
+        "Notices about automated tools given to candidates, per jurisdiction and template version.",
+    ),
+    ("compliance-retention", "Retention", "How long each kind of record is kept, and the last runs."),
+)
+
+
+def _other_pages() -> list[dict[str, str]]:
+    pages = []
+    for name, title, text in OTHER_PAGES:
+        try:
+            pages.append({"url": reverse(name), "title": title, "text": text})
+        except NoReverseMatch:
+            continue
+    return pages
+
+
+# --- dashboard -----------------------------------------------------------------------------------------
+
+
+@demographics_required
+def compliance_home(request: HttpRequest) -> HttpResponse:
+    people = Person.objects.filter(merged_into__isnull=True).count()
+    self_ids = SelfIdentification.objects.filter(person__merged_into__isnull=True)
+    context = {
+        "people_total": people,
+        "self_id_total": self_ids.count(),
+        "declined_total": self_ids.filter(sex="", race_ethnicity="").count(),
+        "match_records": DecisionRecord.objects.filter(
+            kind=monitoring.MATCH_KIND, subject_type=monitoring.MATCH_SUBJECT
+        ).count(),
+        "other_pages": _other_pages(),
+        "can_record": demographics.can_record_demographics(request.user),
+    }
+    return render(request, "compliance/home.html", context)
+
+
+# --- adverse impact --------------------------------------------------------------------------------------
+
+_CHART = {"label_w": 200, "bar_w": 300, "row_h": 24, "bar_h": 14, "pad_top": 20, "pad_bottom": 6}
+
+
+def chart_geometry(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A horizontal bar chart of impact ratios (0 to 1) with a dashed line at 0.8, as SVG coordinates
+    (the template only draws)."""
+    if not groups:
+        return None
+    c = _CHART
+    longest = max(len(g["group"]) for g in groups)
+    label_w = max(90, min(300, round(longest * 6.4)))
+    x0 = label_w + 10
+    bars = []
+    for i, g in enumerate(groups):
+        y = c["pad_top"] + i * c["row_h"]
+        ratio = g["impact_ratio"]
+        if ratio is None:
+            kind, text, width = "none", "n/a", 0.0
+        else:
+            kind = "low" if g["below_four_fifths"] else ("ref" if g["reference"] else "ok")
+            text, width = f"{ratio:.3f}", round(c["bar_w"] * min(ratio, 1.0), 1)
+        bars.append(
+            {
+                "label": g["group"],
+                "y": y,
+                "text_y": y + c["bar_h"] - 2,
+                "width": width,
+                "value_x": x0 + width + 6,
+                "text": text,
+                "kind": kind,
+            }
+        )
+    height = c["pad_top"] + len(groups) * c["row_h"] + c["pad_bottom"]
+    return {
+        "width": x0 + c["bar_w"] + 60,
+        "height": height,
+        "x0": x0,
+        "label_x": label_w,
+        "bar_h": c["bar_h"],
+        "line_x": x0 + round(c["bar_w"] * 0.8, 1),
+        "one_x": x0 + c["bar_w"],
+        "axis_bottom": height - c["pad_bottom"],
+        "bars": bars,
+    }
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2e}" if value < 0.0001 else f"{value:.4f}"
+
+
+def _num(value: float | None, places: int) -> str:
+    return "—" if value is None else f"{value:.{places}f}"
+
+
+def _table(report: dict[str, Any]) -> dict[str, Any]:
+    rows = [
+        g
+        | {
+            "rate_text": _num(g["rate"], 4),
+            "ratio_text": _num(g["impact_ratio"], 4),
+            "z_text": _num(g["z"], 3),
+            "p_text": _p(g["p_z"]),
+            "fisher_text": _p(g["fisher_p"]),
+        }
+        for g in report["groups"]
+    ]
+    return report | {"rows": rows, "chart": chart_geometry(report["groups"])}
+
+
+@demographics_required
+def adverse_impact(request: HttpRequest) -> HttpResponse:
+    requisition_id = _int(request.GET.get("requisition"))
+    client_id = _int(request.GET.get("client"))
+    dimension = request.GET.get("dimension", "")
+    if dimension not in monitoring.DIMENSIONS:
+        dimension = ""
+    data = fetch(monitoring.stage_funnel_counts, request.user, requisition=requisition_id, client=client_id)
+    shown = [dimension] if dimension else list(monitoring.DIMENSIONS)
+    stages = [stage | {"tables": [_table(stage["dimensions"][d]) for d in shown]} for stage in data["stages"]]
+    context = {
+        "data": data,
+        "stages": stages,
+        "filters": {"requisition": requisition_id, "client": client_id, "dimension": dimension},
+        "requisitions": requisitions_visible_to(request.user)
+        .select_related("client")
+        .only("id", "title", "client__name")
+        .order_by("client__name", "title", "id"),
+        "clients": clients_visible_to(request.user).only("id", "name").order_by("name"),
+        "dimensions": [(d, monitoring.DIMENSION_LABELS[d]) for d in monitoring.DIMENSIONS],
+    }
+    return render(request, "compliance/adverse_impact.html", context)
+
+
+# --- LL144 audit of matching -------------------------------------------------------------------------
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip()) if (raw or "").strip() else None
+    except ValueError:
+        return None
+
+
+def _download_url(request: HttpRequest, fmt: str) -> str:
+    params: QueryDict = request.GET.copy()
+    params["format"] = fmt
+    return f"{request.path}?{params.urlencode()}"
+
+
+@demographics_required
+def ll144_matching(request: HttpRequest) -> HttpResponse:
+    since = _date(request.GET.get("since"))
+    requisition_id = _int(request.GET.get("requisition"))
+    fmt = request.GET.get("format", "html")
+    report: dict[str, Any] | None = None
+    error = ""
+    try:
+        report = fetch(monitoring.matching_ll144_audit, request.user, since=since, requisition=requisition_id)
+    except ValidationFailed as exc:
+        error = exc.message
+    stamp = timezone.localdate().isoformat()
+    if report is not None and fmt == "csv":
+        response = HttpResponse(reports.ll144_csv(report), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="cadre-matching-ll144-{stamp}.csv"'
+        return response
+    if report is not None and fmt == "pdf":
+        response = HttpResponse(reports.ll144_pdf(report), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="cadre-matching-ll144-{stamp}.pdf"'
+        return response
+    context = {
+        "report": report,
+        "report_html": mark_safe(reports.ll144_html(report)) if report is not None else "",
+        "error": error,
+        "filters": {"since": since.isoformat() if since else "", "requisition": requisition_id},
+        "requisitions": requisitions_visible_to(request.user)
+        .select_related("client")
+        .only("id", "title", "client__name")
+        .order_by("client__name", "title", "id"),
+        "csv_url": _download_url(request, "csv"),
+        "pdf_url": _download_url(request, "pdf"),
+    }
+    status = 200 if report is not None or fmt == "html" else 404
+    return render(request, "compliance/ll144_matching.html", context, status=status)
+
+
+# --- self-identification ---------------------------------------------------------------------------------
+
+
+class SelfIdForm(forms.Form):
+    sex = forms.ChoiceField(
+        choices=[("", "Declined / not given")]
+        + [(c.value, c.label) for c in SelfIdentification.Sex if c.value],
+        required=False,
+    )
+    race_ethnicity = forms.ChoiceField(
+        label="Race/ethnicity",
+        choices=[("", "Declined / not given")]
+        + [(c.value, c.label) for c in SelfIdentification.RaceEthnicity if c.value],
+        required=False,
+    )
+    collected_via = forms.ChoiceField(
+        label="Collected via",
+        choices=[(v, v.capitalize()) for v in demographics.COLLECTED_VIA],
+        initial="form",
+    )
+    form_version = forms.CharField(label="Form version", max_length=32, required=False)
+
+
+@recorder_required
+def self_id_form(request: HttpRequest, pk: int) -> HttpResponse:
+    person = fetch(get_person, request.user, pk)
+    current = demographics.demographics_for(request.user, [person.pk]).get(person.pk)
+    if request.method == "POST":
+        form = SelfIdForm(request.POST)
+        if form.is_valid():
+            try:
+                demographics.record_self_identification(request.user, person, **form.cleaned_data)
+            except ValidationFailed as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Self-identification of {person.full_name} saved.")
+                return redirect("compliance-self-id", pk=person.pk)
+    else:
+        initial = {"collected_via": "form"}
+        if current:
+            initial |= {k: current[k] for k in ("sex", "race_ethnicity", "collected_via", "form_version")}
+        form = SelfIdForm(initial=initial)
+    context = {"person": person, "current": current, "form": form}
+    return render(request, "compliance/self_id_form.html", context, status=422 if form.errors else 200)
+
+
+@recorder_required
+def self_id_lookup(request: HttpRequest) -> HttpResponse:
+    """The dashboard's "record for person #" box."""
+    pk = _int(request.GET.get("person"))
+    if pk is None:
+        messages.error(request, "Give a person's number (it is in the address of their page).")
+        return redirect("compliance-home")
+    return redirect("compliance-self-id", pk=pk)
+
+
+@recorder_required
+def self_id_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV of self-identification answers (person_id, sex, race_ethnicity)."""
+    if request.method != "POST":
+        return redirect("compliance-home")
+    upload = request.FILES.get("file")
+    if upload is None or upload.size is None or upload.size > MAX_IMPORT_BYTES:
+        messages.error(request, "Choose a CSV file (at most 5 MB).")
+        return redirect("compliance-home")
+    try:
+        text = upload.read().decode("utf-8-sig")
+        result = demographics.import_self_identification(
+            request.user, text, form_version=request.POST.get("form_version", "")
+        )
+    except UnicodeDecodeError:
+        messages.error(request, "The file is not UTF-8 text.")
+        return redirect("compliance-home")
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("compliance-home")
+    if not result.ok:
+        shown = "; ".join(f"line {e['row']}: {' '.join(e['errors'])}" for e in result.errors[:10])
+        more = f" (and {len(result.errors) - 10} more)" if len(result.errors) > 10 else ""
+        messages.error(request, f"Nothing was imported; fix these rows and upload again. {shown}{more}")
+    else:
+        messages.success(
+            request, f"Imported {result.created} new and {result.updated} updated self-identifications."
+        )
+    return redirect(reverse("compliance-home"))
+
+
+urlpatterns: list[URLPattern] = [
+    path("compliance/", compliance_home, name="compliance-home"),
+    path("compliance/adverse-impact/", adverse_impact, name="compliance-adverse-impact"),
+    path("compliance/ll144/matching/", ll144_matching, name="compliance-ll144"),
+    path("compliance/people/<int:pk>/self-id/", self_id_form, name="compliance-self-id"),
+    path("compliance/self-id/", self_id_lookup, name="compliance-self-id-lookup"),
+    path("compliance/self-id/import/", self_id_import, name="compliance-self-id-import"),
+]
