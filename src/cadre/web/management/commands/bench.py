@@ -19,6 +19,7 @@ from cadre.web.bench import BenchConfig, run_web_bench
 
 SHARED_DATA = Path("../shared/data")
 TITLES_GOLD = Path(__file__).resolve().parents[5] / "benchmarks" / "titles_gold.csv"
+QUALITY_BASELINE = Path(__file__).resolve().parents[5] / "benchmarks" / "match_quality_baseline.json"
 
 
 class Command(BaseCommand):
@@ -55,6 +56,11 @@ class Command(BaseCommand):
         matching.add_argument("--top", type=int, default=50, help="match: results per query")
         matching.add_argument(
             "--no-text", action="store_true", help="match: skip the full-text index and the baseline"
+        )
+        matching.add_argument(
+            "--check",
+            action="store_true",
+            help="match-quality: fail below benchmarks/match_quality_baseline.json (nDCG@10, recall@50)",
         )
         titles = parser.add_argument_group("titles")
         titles.add_argument(
@@ -127,6 +133,16 @@ class Command(BaseCommand):
         with progress_bar(not opts["no_progress"] and not opts["json"]) as report:
             result = run_quality(opts["onet"], report=report)
         self.stdout.write(json.dumps(result) if opts["json"] else json.dumps(result, indent=2))
+        if opts["check"]:
+            baseline = json.loads(QUALITY_BASELINE.read_text())["hybrid"]
+            worse = {
+                k: (result["hybrid"][k], v) for k, v in baseline.items() if result["hybrid"][k] < v - 0.005
+            }
+            if worse:
+                raise CommandError(
+                    "ranking quality regressed: "
+                    + ", ".join(f"{k} {now:.4f} < baseline {was:.4f}" for k, (now, was) in worse.items())
+                )
 
     def _skills(self, opts: dict[str, Any]) -> None:
         from cadre.taxonomy.bench import run_skills_bench
