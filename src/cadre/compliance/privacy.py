@@ -1,0 +1,503 @@
+"""Data export (everything held on a person, as JSON) and erasure (anonymise the person, keep counts).
+
+Export covers every row that points at the person (people.resolution.merging.person_relations(), so rows
+that later apps add are included under "other"), the decision records and audit entries about them, and
+the records of people merged into them. Self-identified demographics go only to roles that may read them.
+
+Erasure anonymises in one transaction. What identifies or describes the person goes: name, headline,
+summary, location, identities, source payloads, files, facts, skill evidence, work preferences,
+self-identification, the search document, talent-pool memberships, activity texts, decision explanations,
+and the audit snapshots that held any of it. What counts for audits stays: the person row (renamed
+"Erased person #<id>"), applications and their append-only stage events, candidate notices, and decision
+records (kind, version, score, subject, person_id), so adverse-impact and retention counts survive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from cadre.compliance.models import CandidateNotice, SelfIdentification
+from cadre.core import audit, roles
+from cadre.core.exceptions import Conflict, Forbidden, NotFound, ValidationFailed
+from cadre.core.models import AuditLog, DecisionRecord, User
+from cadre.core.services import require_user
+from cadre.matching.models import SearchDocument, TalentPoolMember
+from cadre.people.models import (
+    Attachment,
+    Fact,
+    Identity,
+    Person,
+    SkillEvidence,
+    SourceRecord,
+    WorkPreferences,
+)
+from cadre.pipeline.models import Activity, Application, StageEvent
+from cadre.resolution.merging import person_relations
+from cadre.resolution.models import MatchCandidate
+
+EXPORT_FORMAT = "cadre.person-export/1"
+EXPORT_ACTION = "export"  # AuditLog.action: not among its choices (that would need a schema change)
+ERASED_PREFIX = "Erased person #"
+ERASED: dict[str, Any] = {"erased": True}
+ERASED_TEXT = "[erased]"
+PERSON_FIELDS = ("full_name", "headline", "location", "time_zone", "summary")
+MIN_PERSONAL_TEXT = 3  # shorter strings are not searched for in audit snapshots (too many false hits)
+
+# Rows whose content describes the person: deleted or blanked on erasure, and every audit snapshot of
+# them scrubbed. Other rows pointing at a person (applications, notices, later apps' rows) are kept;
+# their audit snapshots are scrubbed only where they quote the person's personal text.
+PERSONAL_LABELS = frozenset(
+    {
+        "people.identity",
+        "people.sourcerecord",
+        "people.attachment",
+        "people.fact",
+        "people.skillevidence",
+        "people.workpreferences",
+        "compliance.selfidentification",
+        "pipeline.activity",
+        "matching.talentpoolmember",
+    }
+)
+EXPORTED_LABELS = PERSONAL_LABELS | {"pipeline.application", "compliance.candidatenotice"}
+# Audit snapshots of these are withheld from exports for roles that may not read demographics.
+DEMOGRAPHIC_LABELS = frozenset({"compliance.selfidentification"})
+WITHHELD: dict[str, Any] = {"withheld": True}
+
+
+# --- Who may do what -------------------------------------------------------------------------------------
+
+
+def is_erased(person: Person) -> bool:
+    return person.full_name == f"{ERASED_PREFIX}{person.pk}"
+
+
+def may_read_demographics(user: Any) -> bool:
+    """Compliance officers and admins, or anyone granted compliance.view_demographics."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in (roles.Role.ADMIN, roles.Role.COMPLIANCE_OFFICER) or user.has_perm(
+        "compliance.view_demographics"
+    )
+
+
+def may_export(user: Any) -> bool:
+    return getattr(user, "role", "") in (*roles.EDITOR_ROLES, roles.Role.COMPLIANCE_OFFICER)
+
+
+def may_erase(user: Any) -> bool:
+    return getattr(user, "role", "") in (roles.Role.ADMIN, roles.Role.COMPLIANCE_OFFICER)
+
+
+def require_exporter(actor: Any) -> User:
+    user = require_user(actor)
+    if not may_export(user):
+        raise Forbidden(f"a {user.role_label.lower()} may not export personal data")
+    return user
+
+
+def require_eraser(actor: Any) -> User:
+    user = require_user(actor)
+    if not may_erase(user):
+        raise Forbidden("only an admin or a compliance officer may erase a person")
+    return user
+
+
+def find_person(pk: int) -> Person:
+    """Any person row, merged tombstones included (unscoped: callers check the role first)."""
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise NotFound(f"person {pk} not found")
+    return person
+
+
+def final_survivor(person: Person) -> Person:
+    seen = {person.pk}
+    while person.merged_into_id is not None and person.merged_into_id not in seen:
+        seen.add(person.merged_into_id)
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def merged_records(person: Person) -> list[Person]:
+    """People merged into `person`, directly or through other merges (their tombstones)."""
+    found: list[Person] = []
+    frontier = [person.pk]
+    seen = {person.pk}
+    while frontier:
+        batch = list(Person.objects.filter(merged_into_id__in=frontier).order_by("pk"))
+        batch = [p for p in batch if p.pk not in seen]
+        seen.update(p.pk for p in batch)
+        found.extend(batch)
+        frontier = [p.pk for p in batch]
+    return found
+
+
+# --- Export ----------------------------------------------------------------------------------------------
+
+
+def _decisions_about(pk: int) -> Q:
+    return Q(person_id=pk) | Q(subject_type="people.person", subject_id=str(pk))
+
+
+def _relation_rows(person: Person) -> dict[str, tuple[type[models.Model], str, list[Any]]]:
+    """{label: (model, attname, primary keys)} for every row pointing at the person."""
+    out: dict[str, tuple[type[models.Model], str, list[Any]]] = {}
+    for model, field in person_relations():
+        label = model._meta.label_lower
+        pks = list(model._default_manager.filter(**{field.attname: person.pk}).values_list("pk", flat=True))
+        if label in out:  # a model with two fields pointing at people
+            out[label][2].extend(pks)
+        else:
+            out[label] = (model, field.attname, pks)
+    return out
+
+
+def _source_records(person: Person) -> models.QuerySet[SourceRecord]:
+    """Source records of the person, and those of files of theirs (an import may leave person blank)."""
+    return SourceRecord.objects.filter(Q(person=person) | Q(attachment__person=person)).distinct()
+
+
+def _audit_entries(person: Person, relations: dict[str, tuple[type[models.Model], str, list[Any]]]) -> Q:
+    """Audit entries about the person or any row that points (or pointed) at them."""
+    condition = Q(object_type="people.person", object_id=str(person.pk))
+    for label, (_model, attname, pks) in relations.items():
+        about = Q(**{f"before__{attname}": person.pk}) | Q(**{f"after__{attname}": person.pk})
+        if pks:
+            about |= Q(object_id__in=[str(pk) for pk in pks])
+        condition |= Q(object_type=label) & about
+    sources = [str(pk) for pk in _source_records(person).values_list("pk", flat=True)]
+    if sources:
+        condition |= Q(object_type="people.sourcerecord", object_id__in=sources)
+    return condition
+
+
+def _dump(instance: models.Model) -> dict[str, Any]:
+    return audit.snapshot(instance)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if value is not None else None
+
+
+def _person_export(person: Person, *, demographics: bool) -> dict[str, Any]:
+    relations = _relation_rows(person)
+    applications = []
+    nested_activities: set[int] = set()
+    app_related = [
+        rel
+        for rel in Application._meta.related_objects
+        if rel.related_model not in (Activity,)
+        and rel.name != "events"
+        and (rel.one_to_many or rel.one_to_one)
+    ]
+    for app in Application.objects.filter(person=person).select_related("requisition__client").order_by("pk"):
+        activities = list(Activity.objects.filter(application=app).order_by("at", "id"))
+        nested_activities.update(a.pk for a in activities)
+        row = _dump(app) | {
+            "requisition": {
+                "id": app.requisition_id,
+                "title": app.requisition.title,
+                "client": app.requisition.client.name,
+            },
+            "stage_events": [_dump(e) for e in app.events.order_by("at", "id")],
+            "activities": [_dump(a) for a in activities],
+        }
+        for rel in app_related:
+            model = rel.related_model
+            assert isinstance(model, type)
+            rows = model._default_manager.filter(**{rel.field.attname: app.pk}).order_by("pk")
+            if rows.exists():
+                row.setdefault("related", {})[model._meta.label_lower] = [_dump(r) for r in rows]
+        applications.append(row)
+
+    self_id = SelfIdentification.objects.filter(person=person).first()
+    if self_id is None:
+        self_identification: dict[str, Any] | None = None
+    elif demographics:
+        self_identification = _dump(self_id)
+    else:
+        self_identification = {
+            "withheld": True,
+            "note": "Voluntary self-identification exists for this person; it is withheld from this export "
+            "because only compliance officers and admins may read demographic data.",
+        }
+    prefs = WorkPreferences.objects.filter(person=person).first()
+    other: dict[str, list[dict[str, Any]]] = {}
+    for label, (model, _attname, pks) in relations.items():
+        if label not in EXPORTED_LABELS and pks:
+            other[label] = [_dump(r) for r in model._default_manager.filter(pk__in=pks).order_by("pk")]
+
+    entries = (
+        AuditLog.objects.filter(_audit_entries(person, relations))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+    return {
+        "person": _dump(person) | {"erased": is_erased(person)},
+        "identities": [_dump(i) for i in Identity.objects.filter(person=person).order_by("kind", "value")],
+        "source_records": [_dump(r) for r in _source_records(person).order_by("fetched_at", "id")],
+        "attachments": [
+            _dump(a) for a in Attachment.objects.filter(person=person).order_by("uploaded_at", "id")
+        ],
+        "skill_evidence": [
+            _dump(e) | {"skill": e.skill.name, "skill_slug": e.skill.slug}
+            for e in SkillEvidence.objects.filter(person=person).select_related("skill").order_by("id")
+        ],
+        "facts": [_dump(f) for f in Fact.objects.filter(person=person).order_by("id")],
+        "work_preferences": _dump(prefs) if prefs is not None else None,
+        "applications": applications,
+        "activities": [
+            _dump(a)
+            for a in Activity.objects.filter(person=person)
+            .exclude(pk__in=nested_activities)
+            .order_by("at", "id")
+        ],
+        "talent_pools": [
+            _dump(m) | {"pool": m.pool.name}
+            for m in TalentPoolMember.objects.filter(person=person).select_related("pool").order_by("id")
+        ],
+        "notices": [
+            _dump(n)
+            | {
+                "jurisdiction": n.template.jurisdiction,
+                "tool": n.template.tool,
+                "template_version": n.template.version,
+                "title": n.template.title,
+                "citation": n.template.citation,
+            }
+            for n in CandidateNotice.objects.filter(person=person)
+            .select_related("template")
+            .order_by("sent_at")
+        ],
+        "self_identification": self_identification,
+        "decision_records": [
+            _dump(d) for d in DecisionRecord.objects.filter(_decisions_about(person.pk)).order_by("at", "id")
+        ],
+        "audit_log": [
+            {
+                "id": e.pk,
+                "at": _iso(e.at),
+                "actor": e.actor.username if e.actor else None,
+                "via": e.via,
+                "action": e.action,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "object_repr": e.object_repr,
+                "before": e.before if demographics or e.object_type not in DEMOGRAPHIC_LABELS else WITHHELD,
+                "after": e.after if demographics or e.object_type not in DEMOGRAPHIC_LABELS else WITHHELD,
+            }
+            for e in entries
+        ],
+        "other": other,
+    }
+
+
+def export_person(actor: Any, person: Person) -> dict[str, Any]:
+    """Everything Cadre holds on `person`, JSON-serialisable (dates ISO 8601). Recruiters, admins and
+    compliance officers; the export is audit-logged. People merged into this one come under
+    "merged_records", each exported the same way."""
+    user = require_exporter(actor)
+    demographics = may_read_demographics(user)
+    data: dict[str, Any] = {
+        "format": EXPORT_FORMAT,
+        "exported_at": timezone.now().isoformat(),
+        "exported_by": user.username,
+        "person_id": person.pk,
+        "erased": is_erased(person),
+        "merged_into_id": person.merged_into_id,
+    }
+    data |= _person_export(person, demographics=demographics)
+    data["merged_records"] = [
+        {"person_id": m.pk, **_person_export(m, demographics=demographics)} for m in merged_records(person)
+    ]
+    withheld = bool(data["self_identification"] and data["self_identification"].get("withheld"))
+    audit.record(
+        EXPORT_ACTION,
+        person,
+        after={
+            "export": EXPORT_FORMAT,
+            "self_identification": "withheld" if withheld else ("included" if demographics else "none"),
+        },
+        actor=user,
+    )
+    json.dumps(data)  # fail here, not in the caller's response, if anything is not serialisable
+    return data
+
+
+# --- Erasure ---------------------------------------------------------------------------------------------
+
+
+def _personal_text(person: Person) -> list[str]:
+    texts = [getattr(person, f) for f in PERSON_FIELDS]
+    for value, shown in Identity.objects.filter(person=person).values_list("value", "display_value"):
+        texts += [value, shown]
+    return sorted({t for t in texts if t and len(t) >= MIN_PERSONAL_TEXT}, key=len, reverse=True)
+
+
+def _quotes(value: Any, texts: list[str]) -> bool:
+    if value is None or not texts:
+        return False
+    blob = json.dumps(value, ensure_ascii=False, default=str).casefold()
+    return any(t.casefold() in blob for t in texts)
+
+
+def _scrub_audit(
+    person: Person, relations: dict[str, tuple[type[models.Model], str, list[Any]]], texts: list[str]
+) -> int:
+    """Blank audit snapshots that hold the person's data; returns how many entries changed."""
+    scrubbed = 0
+    entries = AuditLog.objects.filter(_audit_entries(person, relations)).only(
+        "id", "object_type", "object_repr", "before", "after"
+    )
+    # Read them all first: SQLite does not isolate a cursor from updates to the table it reads.
+    for entry in list(entries):
+        personal = entry.object_type == "people.person" or entry.object_type in PERSONAL_LABELS
+        changes: dict[str, Any] = {}
+        for name in ("before", "after"):
+            value = getattr(entry, name)
+            if value is not None and value != ERASED and (personal or _quotes(value, texts)):
+                changes[name] = ERASED
+        if personal or _quotes(entry.object_repr, texts):
+            label = "person" if entry.object_type == "people.person" else entry.object_type
+            repr_ = (
+                f"{ERASED_PREFIX}{person.pk}" if label == "person" else f"{label} #{entry.object_id} (erased)"
+            )
+            if entry.object_repr != repr_:
+                changes["object_repr"] = repr_
+        if changes:
+            AuditLog.objects.filter(pk=entry.pk).update(**changes)
+            scrubbed += 1
+    return scrubbed
+
+
+def _anonymise(person: Person, counts: Counter[str], files: list[str]) -> None:
+    """Erase one person row's data (the caller holds the transaction and the row lock)."""
+    texts = _personal_text(person)
+    relations = _relation_rows(person)
+    # Audit first: it finds rows by their current primary keys, which the deletes below remove.
+    counts["audit_entries_scrubbed"] += _scrub_audit(person, relations, texts)
+
+    counts["source_records_erased"] += _source_records(person).update(payload=ERASED, external_id="")
+    attachments = Attachment.objects.filter(person=person)
+    files.extend(name for name in attachments.values_list("file", flat=True) if name)
+    counts["attachments_deleted"] += attachments.delete()[0]
+    counts["identities_deleted"] += Identity.objects.filter(person=person).delete()[0]
+    counts["facts_deleted"] += Fact.objects.filter(person=person).delete()[0]
+    counts["skill_evidence_deleted"] += SkillEvidence.objects.filter(person=person).delete()[0]
+    counts["work_preferences_deleted"] += WorkPreferences.objects.filter(person=person).delete()[0]
+    counts["self_identification_deleted"] += SelfIdentification.objects.filter(person=person).delete()[0]
+    counts["talent_pool_memberships_deleted"] += TalentPoolMember.objects.filter(person=person).delete()[0]
+    counts["search_documents_deleted"] += SearchDocument.objects.filter(person_id=person.pk).delete()[0]
+    counts["activities_erased"] += Activity.objects.filter(person=person).update(body=ERASED_TEXT)
+    counts["decision_records_erased"] += (
+        DecisionRecord.objects.filter(_decisions_about(person.pk))
+        .exclude(explanation=ERASED)
+        .update(explanation=ERASED)
+    )
+    # Duplicate-review pairs quote a shared identifier; pending ones can no longer be decided.
+    pairs = MatchCandidate.objects.filter(Q(left=person) | Q(right=person))
+    pairs.filter(status=MatchCandidate.Status.PENDING).update(
+        status=MatchCandidate.Status.REJECTED, reason=f"person {person.pk} was erased"
+    )
+    pairs.exclude(exact_key="").update(exact_key="")
+    Person.objects.filter(pk=person.pk).update(
+        full_name=f"{ERASED_PREFIX}{person.pk}",
+        headline="",
+        summary="",
+        location="",
+        time_zone="",
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    counts["applications_kept"] += Application.objects.filter(person=person).count()
+    counts["notices_kept"] += CandidateNotice.objects.filter(person=person).count()
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = Attachment._meta.get_field("file").storage  # type: ignore[union-attr]
+    for name in names:
+        if not Attachment.objects.filter(file=name).exists():  # the same stored file may be shared
+            storage.delete(name)
+
+
+def erase_person(actor: Any, person: Person, *, reason: str) -> dict[str, Any]:
+    """Anonymise `person` (and people merged into them) in one transaction; see the module docstring.
+
+    Admins and compliance officers; `actor` None is the system (the retention policy). A person merged
+    into another is refused: erase the survivor, which erases the merged records too. Returns counts."""
+    user = None if actor is None else require_eraser(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(
+            "give the reason for the erasure (e.g. the request it answers)", field="reason"
+        )
+    if len(reason) > 1000:
+        raise ValidationFailed("the reason is limited to 1,000 characters", field="reason")
+    counts: Counter[str] = Counter()
+    files: list[str] = []
+    with transaction.atomic():
+        locked = Person.objects.select_for_update().filter(pk=person.pk).first()
+        if locked is None:
+            raise NotFound(f"person {person.pk} not found")
+        if locked.merged_into_id is not None:
+            survivor = final_survivor(locked)
+            raise Conflict(
+                f"person {locked.pk} was merged into person {survivor.pk}: erase person {survivor.pk} "
+                "instead (that also erases this merged record)"
+            )
+        tombstones = merged_records(locked)
+        for one in (locked, *tombstones):
+            _anonymise(one, counts, files)
+        counts["stage_events_kept"] = StageEvent.objects.filter(
+            application__person_id__in=[locked.pk, *(t.pk for t in tombstones)]
+        ).count()
+        locked.refresh_from_db()
+        audit.record(
+            AuditLog.Action.DELETE,
+            locked,
+            after={
+                "erased": True,
+                "reason": reason,
+                "merged_records": [t.pk for t in tombstones],
+                "counts": dict(sorted(counts.items())),
+            },
+            actor=user,
+        )
+        transaction.on_commit(lambda: _delete_files(files))
+    person.refresh_from_db()
+    return {
+        "person_id": person.pk,
+        "erased": True,
+        "merged_records": [t.pk for t in tombstones],
+        "files_to_delete": len(files),
+        **dict(sorted(counts.items())),
+    }
+
+
+def erasure_preview(person: Person) -> dict[str, int]:
+    """What an erasure would remove and keep (for the confirmation page)."""
+    people = [person.pk, *(p.pk for p in merged_records(person))]
+    return {
+        "identities": Identity.objects.filter(person_id__in=people).count(),
+        "source_records": SourceRecord.objects.filter(
+            Q(person_id__in=people) | Q(attachment__person_id__in=people)
+        )
+        .distinct()
+        .count(),
+        "attachments": Attachment.objects.filter(person_id__in=people).count(),
+        "facts": Fact.objects.filter(person_id__in=people).count(),
+        "skill_evidence": SkillEvidence.objects.filter(person_id__in=people).count(),
+        "activities": Activity.objects.filter(person_id__in=people).count(),
+        "applications": Application.objects.filter(person_id__in=people).count(),
+        "decision_records": DecisionRecord.objects.filter(
+            Q(person_id__in=people) | Q(subject_type="people.person", subject_id__in=[str(p) for p in people])
+        ).count(),
+        "merged_records": len(people) - 1,
+    }
