@@ -40,6 +40,8 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   audit adverse-impact FILE.csv --group-col C --selected-col C [--json]   selection rates, ratios, tests
   audit ll144 FILE.csv (--selected-col C | --score-col C) [--json] [--csv|--pdf|--html OUT]
                                     NYC Local Law 144 bias audit tables
+  privacy export PERSON_ID [--out F] | erase PERSON_ID --reason T --yes   data export, erasure
+  retention run [--dry-run] [--json] apply retention policies (run it daily from cron/systemd)
   dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person
   dedup unmerge MERGE_ID            undo a merge exactly
   dedup eval febrl4 | eval conference F.json | eval-file F.csv --truth-col C [--json]   benchmarks
