@@ -42,7 +42,7 @@ from cadre.resolution.merging import person_relations
 from cadre.resolution.models import MatchCandidate
 
 EXPORT_FORMAT = "cadre.person-export/1"
-EXPORT_ACTION = "export"  # AuditLog.action: not among its choices (that would need a schema change)
+EXPORT_ACTION = AuditLog.Action.EXPORT
 ERASED_PREFIX = "Erased person #"
 ERASED: dict[str, Any] = {"erased": True}
 ERASED_TEXT = "[erased]"

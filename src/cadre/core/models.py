@@ -67,6 +67,7 @@ class AuditLog(models.Model):
         STAGE_MOVE = "stage_move"
         MERGE = "merge"
         TOKEN = "token"
+        EXPORT = "export"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
