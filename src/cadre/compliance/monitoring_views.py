@@ -113,50 +113,20 @@ def compliance_home(request: HttpRequest) -> HttpResponse:
 
 # --- adverse impact --------------------------------------------------------------------------------------
 
-_CHART = {"label_w": 200, "bar_w": 300, "row_h": 24, "bar_h": 14, "pad_top": 20, "pad_bottom": 6}
-
 
 def chart_geometry(groups: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """A horizontal bar chart of impact ratios (0 to 1) with a dashed line at 0.8, as SVG coordinates
-    (the template only draws)."""
+    """The impact-ratio bar chart of one adverse-impact table (reference group marked)."""
     if not groups:
         return None
-    c = _CHART
-    longest = max(len(g["group"]) for g in groups)
-    label_w = max(90, min(300, round(longest * 6.4)))
-    x0 = label_w + 10
-    bars = []
-    for i, g in enumerate(groups):
-        y = c["pad_top"] + i * c["row_h"]
+    bars: list[tuple[str, float | None, str, str]] = []
+    for g in groups:
         ratio = g["impact_ratio"]
         if ratio is None:
-            kind, text, width = "none", "n/a", 0.0
+            bars.append((g["group"], None, "none", "n/a"))
         else:
             kind = "low" if g["below_four_fifths"] else ("ref" if g["reference"] else "ok")
-            text, width = f"{ratio:.3f}", round(c["bar_w"] * min(ratio, 1.0), 1)
-        bars.append(
-            {
-                "label": g["group"],
-                "y": y,
-                "text_y": y + c["bar_h"] - 2,
-                "width": width,
-                "value_x": x0 + width + 6,
-                "text": text,
-                "kind": kind,
-            }
-        )
-    height = c["pad_top"] + len(groups) * c["row_h"] + c["pad_bottom"]
-    return {
-        "width": x0 + c["bar_w"] + 60,
-        "height": height,
-        "x0": x0,
-        "label_x": label_w,
-        "bar_h": c["bar_h"],
-        "line_x": x0 + round(c["bar_w"] * 0.8, 1),
-        "one_x": x0 + c["bar_w"],
-        "axis_bottom": height - c["pad_bottom"],
-        "bars": bars,
-    }
+            bars.append((g["group"], ratio, kind, f"{ratio:.3f}"))
+    return reports.ratio_chart(bars)
 
 
 def _p(value: float | None) -> str:

@@ -120,27 +120,20 @@ def ll144_csv(report: dict[str, Any]) -> str:
 _CHART = {"label_w": 250, "bar_w": 330, "row_h": 26, "bar_h": 16, "pad_top": 22, "pad_bottom": 8}
 
 
-def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Geometry of a horizontal bar chart of impact ratios (0 to 1) with a line at 0.8."""
+def ratio_chart(bars_in: list[tuple[str, float | None, str, str]]) -> dict[str, Any]:
+    """Geometry of a horizontal bar chart of impact ratios (0 to 1) with a line at 0.8, as SVG
+    coordinates (templates only draw). Each bar: (label, ratio or None, kind, text)."""
     c = dict(_CHART)
-    longest = max((len(row["category"]) for row in rows), default=10)
+    longest = max((len(label) for label, *_rest in bars_in), default=10)
     c["label_w"] = max(120, min(360, round(longest * 6.6)))  # about 6.6 px a character at 12 px
     x0 = c["label_w"] + 10
     bars = []
-    for i, row in enumerate(rows):
+    for i, (label, ratio, kind, text) in enumerate(bars_in):
         y = c["pad_top"] + i * c["row_h"]
-        ratio = row["impact_ratio"]
-        if row["excluded"]:
-            kind, text = "excluded", "excluded (small category)"
-        elif ratio is None:
-            kind, text = "none", "n/a"
-        else:
-            kind = "low" if below_four_fifths(ratio) else "ok"
-            text = f"{ratio:.3f}"
         width = round(c["bar_w"] * min(ratio, 1.0), 1) if ratio is not None else 0
         bars.append(
             {
-                "label": row["category"],
+                "label": label,
                 "y": y,
                 "text_y": y + c["bar_h"] - 3,
                 "width": width,
@@ -149,7 +142,7 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 "kind": kind,
             }
         )
-    height = c["pad_top"] + len(rows) * c["row_h"] + c["pad_bottom"]
+    height = c["pad_top"] + len(bars_in) * c["row_h"] + c["pad_bottom"]
     return {
         "width": x0 + c["bar_w"] + 90,
         "height": height,
@@ -161,6 +154,19 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "axis_bottom": height - c["pad_bottom"],
         "bars": bars,
     }
+
+
+def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    bars: list[tuple[str, float | None, str, str]] = []
+    for row in rows:
+        ratio = row["impact_ratio"]
+        if row["excluded"]:
+            bars.append((row["category"], ratio, "excluded", "excluded (small category)"))
+        elif ratio is None:
+            bars.append((row["category"], None, "none", "n/a"))
+        else:
+            bars.append((row["category"], ratio, "low" if below_four_fifths(ratio) else "ok", f"{ratio:.3f}"))
+    return ratio_chart(bars)
 
 
 def html_context(report: dict[str, Any]) -> dict[str, Any]:
