@@ -5,60 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.matching.helpers import TODAY, evidence, person
 
 from cadre.core.exceptions import Conflict, Forbidden, ValidationFailed
 from cadre.core.models import DecisionRecord
 from cadre.matching import services
 from cadre.matching.loader import forget_index
 from cadre.matching.models import SearchDocument
-from cadre.people.models import Person, SkillEvidence, WorkPreferences
+from cadre.people.models import Person, WorkPreferences
 from cadre.people.services import create_person
 from cadre.requisitions.models import Requisition
 from cadre.requisitions.services import create_requisition
-from cadre.taxonomy.models import RoleFamily, Skill
-
-TODAY = dt.date.today()
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    forget_index()
-    yield
-    forget_index()
-
-
-def evidence(person: Person, slug: str, kind: str = "resume", years_ago: float = 1, detail: str = "") -> None:
-    SkillEvidence.objects.create(
-        person=person,
-        skill=Skill.objects.get(slug=slug),
-        kind=kind,
-        detail=detail or f"{slug} via {kind}",
-        observed_on=TODAY - dt.timedelta(days=int(years_ago * 365)),
-    )
-
-
-def person(recruiter, name: str, headline: str = "ML engineer", **prefs) -> Person:
-    p = create_person(recruiter, full_name=name, headline=headline)
-    if prefs:
-        WorkPreferences.objects.create(person=p, **prefs)
-    return p
-
-
-@pytest.fixture
-def req(recruiter, tenant_a) -> Requisition:
-    return create_requisition(
-        recruiter,
-        client=tenant_a.client,
-        title="Senior ML engineer, LLM serving",
-        role_family=RoleFamily.objects.get(slug="ml-engineer"),
-        seniority="senior",
-        remote_policy="remote",
-        skills=[
-            (Skill.objects.get(slug="pytorch"), "must"),
-            (Skill.objects.get(slug="kubernetes"), "must"),
-            (Skill.objects.get(slug="mlflow"), "nice"),
-        ],
-    )
+from cadre.taxonomy.models import Skill
 
 
 def test_strong_recent_evidence_outranks_an_old_resume_keyword(recruiter, req):

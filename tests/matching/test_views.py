@@ -8,70 +8,32 @@ import datetime as dt
 import re
 
 import pytest
+from tests.matching.helpers import evidence as _evidence
+from tests.matching.helpers import person
 from tests.requisitions.test_profiling import ISSUE_EXAMPLE
 from tests.web.helpers import login
 
 from cadre.core.exceptions import Forbidden
 from cadre.core.models import AuditLog, DecisionRecord
 from cadre.matching import selectors, services
-from cadre.matching.loader import forget_index
 from cadre.matching.models import SavedSearch, TalentPoolMember
-from cadre.people.models import Person, SkillEvidence, WorkPreferences
-from cadre.people.services import create_person, set_work_preferences
+from cadre.people.models import Person, WorkPreferences
+from cadre.people.services import set_work_preferences
 from cadre.pipeline.models import Application
 from cadre.requisitions.models import Requisition
 from cadre.requisitions.profile_api import draft_fields, draft_skills
 from cadre.requisitions.selectors import draft_profile_from_text, ready_for_sourcing
-from cadre.requisitions.services import create_requisition, save_profile
-from cadre.taxonomy.models import RoleFamily, Skill
+from cadre.requisitions.services import save_profile
+from cadre.taxonomy.models import Skill
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+
+def evidence(p: Person, slug: str, kind: str = "employment", *args, **kwargs) -> None:
+    _evidence(p, slug, kind, *args, **kwargs)
+
+
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index():
-    forget_index()
-    yield
-    forget_index()
-
-
-def evidence(
-    person: Person, slug: str, kind: str = "employment", years_ago: float = 1, detail: str = ""
-) -> None:
-    SkillEvidence.objects.create(
-        person=person,
-        skill=Skill.objects.get(slug=slug),
-        kind=kind,
-        detail=detail or f"{slug} via {kind}",
-        observed_on=TODAY - dt.timedelta(days=int(years_ago * 365)),
-    )
-
-
-def person(recruiter, name: str, headline: str, **prefs) -> Person:
-    p = create_person(recruiter, full_name=name, headline=headline)
-    if prefs:
-        WorkPreferences.objects.create(person=p, **prefs)
-    return p
-
-
-@pytest.fixture
-def req(recruiter, tenant_a) -> Requisition:
-    return create_requisition(
-        recruiter,
-        client=tenant_a.client,
-        title="Senior ML engineer, LLM serving",
-        role_family=RoleFamily.objects.get(slug="ml-engineer"),
-        seniority="senior",
-        remote_policy="remote",
-        skills=[
-            (Skill.objects.get(slug="pytorch"), "must"),
-            (Skill.objects.get(slug="kubernetes"), "must"),
-            (Skill.objects.get(slug="mlflow"), "nice"),
-        ],
-    )
 
 
 @pytest.fixture
