@@ -331,6 +331,44 @@ def notice_status(
     return _status(notice, template, jurisdiction=code, tool=tool, on=on)
 
 
+def notice_problems(
+    person_ids: Iterable[int], tool: str = DEFAULT_TOOL, on: dt.date | None = None
+) -> dict[int, list[str]]:
+    """{person_id: [why the tool may not be used on them yet]} for the people whose notice duty is not
+    met on `on`: a fixed number of queries however many people (used beside rankings)."""
+    on = on or timezone.localdate()
+    ids = list(person_ids)
+    where: dict[int, list[str]] = {}
+    for pid, country, city in WorkPreferences.objects.filter(person_id__in=ids).values_list(
+        "person_id", "country", "city"
+    ):
+        if found := jurisdictions_for(country, city):
+            where[pid] = found
+    if not where:
+        return {}
+    codes = sorted({j for js in where.values() for j in js})
+    templates = {code: template_for(code, tool, on) for code in codes}
+    first: dict[tuple[int, str], CandidateNotice] = {}
+    for notice in (
+        CandidateNotice.objects.filter(
+            person_id__in=list(where),
+            template__jurisdiction__in=codes,
+            template__tool=tool,
+            sent_at__date__lte=on,
+        )
+        .select_related("template")
+        .order_by("sent_at", "id")
+    ):
+        first.setdefault((notice.person_id, notice.template.jurisdiction), notice)
+    problems: dict[int, list[str]] = {}
+    for pid, found in where.items():
+        for code in found:
+            status = _status(first.get((pid, code)), templates[code], jurisdiction=code, tool=tool, on=on)
+            if not status["ok"]:
+                problems.setdefault(pid, []).append(f"{code}: {status['reason']}")
+    return problems
+
+
 def status_of_notice(
     notice: CandidateNotice, templates: Iterable[NoticeTemplate], on: dt.date | None = None
 ) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cadre.compliance.notices import notice_problems
 from cadre.core.exceptions import CadreError, Forbidden, NotFound
 from cadre.matching import selectors, services
 from cadre.matching.forms import (
@@ -309,7 +310,16 @@ def requisition_matches(request: HttpRequest, pk: int) -> HttpResponse:
             "person_id", flat=True
         )
     )
-    cards = [{**present(r), "in_pipeline": r["person_id"] in in_pipeline} for r in outcome.results]
+    # Automated-tool notice duties (NYC LL144: 10 business days before use) shown next to each person.
+    problems = notice_problems([r["person_id"] for r in outcome.results])
+    cards = [
+        {
+            **present(r),
+            "in_pipeline": r["person_id"] in in_pipeline,
+            "notice_problems": problems.get(r["person_id"], []),
+        }
+        for r in outcome.results
+    ]
     requirements = list(requisition.skill_requirements.all())
     filters = hard_filters(requisition, relaxed)
     relax_all_url = ""
