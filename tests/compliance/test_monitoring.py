@@ -24,16 +24,16 @@ VERSION = "match-2026.11.1+abc123"
 PATHS = {  # each application's stage history (to_stage of each event, in order)
     "M1": ["sourced", "screening", "submitted", "client_interview", "offer", "placed"],
     "M2": ["sourced", "screening", "submitted", "screening"],  # moved back: still reached submitted
-    "M3": ["sourced", "screening"],
-    "M4": ["sourced"],
+    "M3": ["sourced", "screening", "rejected"],
+    "M4": ["sourced", "rejected"],
     "F1": ["sourced", "submitted"],  # skipped screening: counts as passing it
     "F2": ["sourced", "screening", "rejected"],
     "F3": ["sourced", "rejected"],
-    "F4": ["sourced"],
-    "U1": ["sourced", "screening"],  # no self-identification
-    "D1": ["sourced"],  # declined both questions
+    "F4": ["sourced", "rejected"],
+    "U1": ["sourced", "screening", "rejected"],  # no self-identification
+    "D1": ["sourced", "rejected"],  # declined both questions
 }
-PATHS_B = {"F5": ["sourced", "screening"], "M5": ["sourced"]}
+PATHS_B = {"F5": ["sourced", "screening"], "M5": ["sourced", "rejected"]}
 ANSWERS = {
     **{m: ("Male", "White") for m in ("M1", "M2", "M3", "M4", "M5")},
     **{f: ("Female", "Asian") for f in ("F1", "F2", "F3", "F4", "F5")},
@@ -127,7 +127,8 @@ def test_stage_pass_rates_and_impact_ratios_for_one_requisition(pipeline, compli
         "placed",
     ]
     screening = data["stages"][0]
-    assert (screening["from_stage"], screening["considered"], screening["reached"]) == ("sourced", 11, 6)
+    # The fixture applicant is still waiting at sourced: no decision yet, so it is left out.
+    assert (screening["from_stage"], screening["considered"], screening["reached"]) == ("sourced", 10, 6)
     sex = screening["dimensions"]["sex"]
     # Male: M1, M2, M3 of M1-M4 reached screening = 3/4; Female: F1 (skipped it) and F2 of F1-F4 = 2/4.
     male, female = _group(sex, "Male"), _group(sex, "Female")
@@ -142,8 +143,8 @@ def test_stage_pass_rates_and_impact_ratios_for_one_requisition(pipeline, compli
     # Fisher [[2, 2], [3, 1]]: every table with these margins is at most as likely (4, 24, 24, 4 / 56).
     assert female["fisher_p"] == 1.0
     assert any("small group" in w for w in female["warnings"])
-    # Unknown: the fixture applicant and D1 (sourced only) and U1 (reached screening).
-    assert (sex["unknown"], sex["unknown_selected"]) == (3, 1)
+    # Unknown: D1 (rejected at sourced) and U1 (reached screening).
+    assert (sex["unknown"], sex["unknown_selected"]) == (2, 1)
     race = screening["dimensions"]["race_ethnicity"]
     assert _group(race, "Asian")["impact_ratio_exact"] == "2/3"
     inter = screening["dimensions"]["intersectional"]
@@ -174,7 +175,7 @@ def test_overall_and_per_client_differ_from_per_requisition(pipeline, compliance
     assert _group(sex, "Female")["rate_exact"] == "3/5"
     assert _group(sex, "Female")["impact_ratio_exact"] == "1/1"
     assert sex["flagged"] == []
-    assert sex["unknown"] == 4  # both fixture applicants, U1, D1
+    assert sex["unknown"] == 2  # U1, D1 (both fixture applicants are still waiting at sourced)
 
     client_b = monitoring.stage_funnel_counts(compliance_officer, client=tenant_b.client)
     assert client_b["scope"]["kind"] == "client"

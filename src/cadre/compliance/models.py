@@ -21,18 +21,18 @@ class SelfIdentification(models.Model):
     to matching or screening: nothing outside compliance reads this table."""
 
     class Sex(models.TextChoices):
-        MALE = "Male"
-        FEMALE = "Female"
+        MALE = "Male", "Male"
+        FEMALE = "Female", "Female"
         DECLINED = "", "Declined / not given"
 
     class RaceEthnicity(models.TextChoices):
-        HISPANIC = "Hispanic or Latino"
-        WHITE = "White"
-        BLACK = "Black or African American"
-        NHPI = "Native Hawaiian or Pacific Islander"
-        ASIAN = "Asian"
-        NATIVE = "Native American or Alaska Native"
-        TWO_OR_MORE = "Two or More Races"
+        HISPANIC = "Hispanic or Latino", "Hispanic or Latino"
+        WHITE = "White", "White"
+        BLACK = "Black or African American", "Black or African American"
+        NHPI = "Native Hawaiian or Pacific Islander", "Native Hawaiian or Pacific Islander"
+        ASIAN = "Asian", "Asian"
+        NATIVE = "Native American or Alaska Native", "Native American or Alaska Native"
+        TWO_OR_MORE = "Two or More Races", "Two or More Races"
         DECLINED = "", "Declined / not given"
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="self_identification")

@@ -142,9 +142,11 @@ def stage_funnel_counts(
     applications = Application.objects.filter(requisition__in=requisitions)
     furthest: dict[int, int] = {}
     person_of: dict[int, int] = {}
+    current: dict[int, str] = {}
     for app_id, person_id, stage in applications.values_list("id", "person_id", "stage"):
         furthest[app_id] = _RANK.get(stage, 0)
         person_of[app_id] = person_id
+        current[app_id] = stage
     events = StageEvent.objects.filter(application__in=applications).values_list("application_id", "to_stage")
     for app_id, to_stage in events.iterator(chunk_size=5000):
         rank = _RANK.get(to_stage)
@@ -155,7 +157,12 @@ def stage_funnel_counts(
 
     stages = []
     for i in range(1, len(FUNNEL)):
-        considered = [a for a, rank in furthest.items() if rank >= i - 1]
+        # A step's outcome is known when the application went further (selected) or was rejected
+        # there (not selected). Applications still waiting at the step, and candidates who withdrew,
+        # made no selection decision and are left out.
+        considered = [
+            a for a, rank in furthest.items() if rank >= i or (rank == i - 1 and current[a] == Stage.REJECTED)
+        ]
         dims = {
             dim: _report([(keys[a][dim], furthest[a] >= i) for a in considered], dim) for dim in DIMENSIONS
         }
@@ -180,7 +187,8 @@ def stage_funnel_counts(
             "reached": "an application reached a stage if its StageEvent history (or current stage) took it "
             "there or further along "
             + " → ".join(s.value for s in FUNNEL)
-            + "; rejected and withdrawn are ends, not steps",
+            + "; a step counts applications that went further (selected) or were rejected there (not "
+            "selected): those still waiting at the step and withdrawals are left out",
             "demographics": "voluntary self-identification only; none recorded or declined = unknown, "
             "counted but left out of rates",
             "intersectional": "race/ethnicity × sex, for people who gave both",

@@ -534,9 +534,9 @@ class MatchIndex:
         final = s0 + weights.text * text
         timings["score"] = (time.perf_counter() - t0) * 1000
 
-        # 5. Top k: highest score first, then lowest person id (scores rounded so float noise cannot
+        # 5. Top k: highest score first, then lowest person id (scores rounded as shown, so float noise cannot
         # reorder ties between platforms).
-        rounded = np.round(final, 9)
+        rounded = np.round(final, 6)  # the precision scores are shown with: equal shown scores tie
         k = min(top, len(cand))
         if len(cand) > 4 * k:
             cut = np.partition(rounded, len(rounded) - k)[len(rounded) - k]

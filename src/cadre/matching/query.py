@@ -73,7 +73,7 @@ class HardFilters:
     work_country: str = ""
     sponsorship_available: bool = False
     clearance: str = "none"
-    remote_policy: str = "remote"  # onsite | hybrid | remote
+    remote_policy: str = ""  # onsite | hybrid | remote; "" = no location requirement
     city: str = ""
     tz_offset_minutes: int | None = None
     max_tz_difference_hours: int | None = None
