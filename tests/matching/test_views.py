@@ -95,6 +95,13 @@ def test_matches_tab_ranks_people_and_explains_why(recruiter, req, strong, weak)
     assert DecisionRecord.objects.filter(subject_id=str(req.pk), kind="match_ranking").count() == 2
 
 
+def test_cards_show_how_the_score_adds_up(recruiter, req, strong):
+    page = login(recruiter).get(matches_url(req)).content.decode()
+    card = card_html(page, strong.pk)
+    assert "How the score adds up" in card
+    assert "Must-haves" in card and "Text relevance" in card
+
+
 def test_hard_filters_are_relaxed_from_the_query_string(recruiter, req):
     req.clearance_required = "secret"
     req.save()

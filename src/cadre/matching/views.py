@@ -172,7 +172,38 @@ def present(result: dict[str, Any]) -> dict[str, Any]:
         },
         "text_pct": _pct(ex.get("text_relevance")),
         "validate": list(ex.get("validate_in_interview") or []),
+        "breakdown": _breakdown(ex),
     }
+
+
+BREAKDOWN_LABELS = {
+    "must": "Must-haves",
+    "nice": "Nice-to-haves",
+    "platform": "Platform",
+    "seniority": "Seniority",
+    "text": "Text relevance",
+    "semantic": "Semantic similarity",
+}
+
+
+def _breakdown(ex: dict[str, Any]) -> list[dict[str, Any]]:
+    """Where the score comes from: each component's weight x value, in points out of 100."""
+    weights, components = ex.get("weights") or {}, ex.get("components") or {}
+    rows = []
+    for key, label in BREAKDOWN_LABELS.items():
+        weight = float(weights.get(key) or 0)
+        if weight <= 0:
+            continue
+        value = float(components.get(key) or 0)
+        rows.append(
+            {
+                "label": label,
+                "weight": round(weight * 100),
+                "value": round(value * 100),
+                "points": round(weight * value * 100, 1),
+            }
+        )
+    return rows
 
 
 def _counts(outcome: MatchOutcome) -> dict[str, Any]:
