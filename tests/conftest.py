@@ -22,6 +22,12 @@ from cadre.taxonomy.models import RoleFamily, Skill
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _match_index_always_fresh(monkeypatch):
+    """Tests write data and match straight after: check the data signature on every match."""
+    monkeypatch.setattr("cadre.matching.loader.SIGNATURE_TTL_S", 0.0)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_postgres_test_database(django_db_setup, django_db_blocker):
     """The live server's request threads can outlive the browser test with an open connection,

@@ -265,3 +265,15 @@ def test_talent_pools_and_saved_searches(recruiter, req):
     assert outcome.relaxed == ["clearance"]
     search.refresh_from_db()
     assert search.last_run_at is not None
+
+
+def test_the_index_is_trusted_for_a_few_seconds(recruiter, monkeypatch, django_assert_num_queries):
+    from cadre.matching import loader
+
+    monkeypatch.setattr(loader, "SIGNATURE_TTL_S", 60.0)
+    first = loader.current_index()
+    with django_assert_num_queries(0):
+        assert loader.current_index() is first
+    monkeypatch.setattr(loader, "SIGNATURE_TTL_S", 0.0)
+    evidence(person(recruiter, "New"), "pytorch")
+    assert loader.current_index() is not first  # data changed: rebuilt

@@ -307,6 +307,29 @@ class MatchIndex:
         profile = self.row_profile(row)
         return any(col in profile for slug in slugs for col, _c, _h in self.vocab.expansions(slug))
 
+    def upper_bound(self, row: int, query: MatchQuery) -> float:
+        """The most this person could score for `query` (full text relevance assumed): lets a caller
+        skip queries that cannot reach a top list without running them (exactly, not a guess)."""
+        weights = scoring.weights_for(
+            has_must=bool(query.must),
+            has_nice=bool(query.nice),
+            has_platform=bool(query.platform_skills),
+            has_text=bool(query.terms) and self.terms is not None,
+        )
+        one = np.array([row], np.int32)
+        total = 0.0
+        for weight, slugs in ((weights.must, query.must), (weights.nice, query.nice)):
+            if slugs:
+                total += weight * float(self._coverage_rows(slugs, one)[0][0]) / len(slugs)
+        if query.platform_skills:
+            cover = float(self._coverage_rows(query.platform_skills, one)[0][0])
+            total += weights.platform * cover / len(query.platform_skills)
+        order = self.people.seniority_order
+        sen = int(self.people.seniority[row])
+        gap = abs(sen - order.index(query.seniority)) if query.seniority in order and sen >= 0 else None
+        total += weights.seniority * scoring.seniority_fit(gap)
+        return total + weights.text + 1e-6
+
     def _coverage_rows(self, slugs: Sequence[str], rows: I32) -> tuple[F32, npt.NDArray[np.uint8]]:
         if len(rows) == 1:  # one person: dictionary lookups beat array searches
             profile = self.row_profile(int(rows[0]))

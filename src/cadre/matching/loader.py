@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import threading
+import time
 import zoneinfo
 from collections import defaultdict
 from decimal import Decimal
@@ -59,20 +61,30 @@ def data_signature() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
+# How long a process trusts its index before checking the data signature again (a few aggregate
+# queries over the people and evidence tables): new imports show up in matches within this many seconds.
+SIGNATURE_TTL_S = float(os.environ.get("CADRE_MATCH_INDEX_TTL", "5"))
+_checked_at = 0.0
+
+
 def current_index() -> MatchIndex:
     """The process's index, rebuilt first if the data changed since it was built."""
-    global _cached
-    signature = data_signature()
+    global _cached, _checked_at
     with _lock:
+        if _cached is not None and time.monotonic() - _checked_at < SIGNATURE_TTL_S:
+            return _cached
+        signature = data_signature()
         if _cached is None or _cached.signature != signature:
             _cached = build_index(signature=signature)
+        _checked_at = time.monotonic()
         return _cached
 
 
 def forget_index() -> None:
-    global _cached
+    global _cached, _checked_at
     with _lock:
         _cached = None
+        _checked_at = 0.0
 
 
 @lru_cache(maxsize=512)

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from cadre.clients.models import Client
 from cadre.core.exceptions import Forbidden, ValidationFailed
 from cadre.core.roles import sees_all_clients
 from cadre.matching.index import day_number
@@ -19,6 +20,7 @@ from cadre.people.models import SkillEvidence
 from cadre.pipeline.models import Application
 from cadre.requisitions.models import Requisition, RequisitionSkill
 from cadre.taxonomy.extraction import extract_skills
+from cadre.taxonomy.models import Platform
 from cadre.taxonomy.ontology import load_ontology
 
 MAX_TEXT_CHARS = 200_000
@@ -49,18 +51,6 @@ def parse_relaxed(values: Iterable[str]) -> frozenset[str]:
                 )
             out.add(name)
     return frozenset(out)
-
-
-def platform_for(requisition: Requisition) -> tuple[tuple[str, ...], str]:
-    """The job profile's platform if it names one, else the client's whole stack (reads prefetched
-    `profile__platform__skills` and `client__platforms__skills` when present)."""
-    profile = getattr(requisition, "profile", None)
-    if profile is not None and profile.platform is not None:
-        platform = profile.platform
-        return tuple(sorted(s.slug for s in platform.skills.all())), platform.name
-    platforms = sorted(requisition.client.platforms.all(), key=lambda p: p.name)
-    slugs = sorted({s.slug for p in platforms for s in p.skills.all()})
-    return tuple(slugs), ", ".join(p.name for p in platforms)
 
 
 def filters_for(requisition: Requisition, *, as_of: dt.date | None = None) -> HardFilters:
@@ -100,33 +90,50 @@ def requisition_queries(
     relaxed: frozenset[str] = frozenset(),
     exclude: Mapping[int, frozenset[int]] | None = None,
 ) -> list[MatchQuery]:
-    """Match queries for many requisitions in a fixed number of queries (skills, platforms)."""
+    """Match queries for many requisitions in a fixed number of queries, reading plain values (no
+    model instances per skill: scoring a person against thousands of requisitions stays fast).
+    `requisitions` come with client, role_family and profile__platform selected."""
     ids = [r.pk for r in requisitions]
-    skills: dict[int, list[RequisitionSkill]] = {pk: [] for pk in ids}
-    for rs in (
+    skills: dict[int, list[tuple[str, str, str]]] = {pk: [] for pk in ids}
+    for req_id, slug, name, importance in (
         RequisitionSkill.objects.filter(requisition_id__in=ids)
-        .select_related("skill")
         .order_by("skill__slug")
+        .values_list("requisition_id", "skill__slug", "skill__name", "importance")
     ):
-        skills[rs.requisition_id].append(rs)
-    prefetch_related_objects(
-        list(requisitions), "client__platforms__skills", "profile__platform__skills", "role_family"
-    )
+        skills[req_id].append((slug, name, importance))
+    platform_ids = {pid for r in requisitions if (pid := _profile_platform_id(r)) is not None}
+    platform_skills: dict[int, list[str]] = {pk: [] for pk in platform_ids}
+    for platform_id, slug in Platform.skills.through.objects.filter(platform_id__in=platform_ids).values_list(
+        "platform_id", "skill__slug"
+    ):
+        platform_skills[platform_id].append(slug)
+    client_ids = {r.client_id for r in requisitions}
+    stacks: dict[int, list[tuple[str, str]]] = {pk: [] for pk in client_ids}  # (platform name, skill)
+    for client_id, name, slug in Client.platforms.through.objects.filter(
+        client_id__in=client_ids
+    ).values_list("client_id", "platform__name", "platform__skills__slug"):
+        stacks[client_id].append((name, slug or ""))
     out = []
     for requisition in requisitions:
         wanted = skills[requisition.pk]
-        must = tuple(s.skill.slug for s in wanted if s.importance == RequisitionSkill.Importance.MUST)
-        nice = tuple(s.skill.slug for s in wanted if s.importance != RequisitionSkill.Importance.MUST)
-        platform_skills, platform_name = platform_for(requisition)
+        must = tuple(slug for slug, _n, imp in wanted if imp == RequisitionSkill.Importance.MUST)
+        nice = tuple(slug for slug, _n, imp in wanted if imp != RequisitionSkill.Importance.MUST)
+        if (chosen := _profile_platform_id(requisition)) is not None:
+            platform_slugs = tuple(sorted(platform_skills[chosen]))
+            platform_name = requisition.profile.platform.name if requisition.profile.platform else ""
+        else:  # no platform in the job profile: the client's whole stack
+            stack = stacks[requisition.client_id]
+            platform_slugs = tuple(sorted({slug for _name, slug in stack if slug}))
+            platform_name = ", ".join(sorted({name for name, _slug in stack}))
         family = requisition.role_family.name if requisition.role_family is not None else ""
         out.append(
             MatchQuery(
                 must=must,
                 nice=nice,
-                platform_skills=platform_skills,
+                platform_skills=platform_slugs,
                 platform_name=platform_name,
                 seniority=requisition.seniority,
-                terms=text_terms(requisition.title, family, " ".join(s.skill.name for s in wanted)),
+                terms=text_terms(requisition.title, family, " ".join(name for _s, name, _i in wanted)),
                 filters=filters_for(requisition),
                 relaxed=relaxed,
                 exclude_person_ids=(exclude or {}).get(requisition.pk, frozenset()),
@@ -134,6 +141,11 @@ def requisition_queries(
             )
         )
     return out
+
+
+def _profile_platform_id(requisition: Requisition) -> int | None:
+    profile = getattr(requisition, "profile", None)
+    return profile.platform_id if profile is not None else None
 
 
 def text_query(text: str, *, relaxed: frozenset[str] = frozenset()) -> MatchQuery:

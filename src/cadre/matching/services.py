@@ -231,29 +231,39 @@ def match_requisitions(
     # Score every open requisition without explanations, then explain only the ones shown.
     rows_of_person = index.rows_of([person.pk])
     row = int(rows_of_person[0]) if len(rows_of_person) else -1
+    limit = clamp_top(top)
+    # Best possible score first; stop once no remaining requisition could enter the top list.
+    bounded: list[tuple[float, int, Requisition]] = []
     for requisition in requisitions:
         query = queries[requisition.pk]
         if query.is_empty():
             continue
         if row < 0 or not index.has_any(row, query.must or query.nice):
-            no_skill += 1  # cheap pre-check: the ranker would not consider the person at all
+            no_skill += 1  # the ranker would not consider the person at all
             continue
-        result = index.rank(query, top=1, only_person_ids=[person.pk], explain=False)
+        bounded.append((index.upper_bound(row, query), requisition.pk, requisition))
+    bounded.sort(key=lambda b: (-b[0], b[1]))
+    best: list[float] = []
+    for bound, _pk, requisition in bounded:
+        if len(best) >= limit and bound < best[limit - 1]:
+            break
+        result = index.rank(queries[requisition.pk], top=1, only_person_ids=[person.pk], explain=False)
         if result.results:
-            rows.append((-result.results[0].score, requisition.pk, requisition))
-        elif result.considered:
+            score = result.results[0].score
+            rows.append((-score, requisition.pk, requisition))
+            best = sorted([*best, score], reverse=True)[:limit]
+        else:
             for name, count in result.excluded_by.items():
                 if count:
                     blocked[FILTER_LABELS[name]] = blocked.get(FILTER_LABELS[name], 0) + 1
-        else:
-            no_skill += 1
     rows.sort(key=lambda r: (r[0], r[1]))
-    limit = clamp_top(top)
     results: list[dict[str, Any]] = []
+    # Explanations for the shown requisitions; the evidence they cite is read in one query after.
+    cited: list[dict[str, Any]] = []
     for i, (_neg, _pk, req) in enumerate(rows[:limit]):
-        hit = index.rank(
-            queries[req.pk], top=1, only_person_ids=[person.pk], evidence_details=evidence_details
-        ).results[0]
+        hit = index.rank(queries[req.pk], top=1, only_person_ids=[person.pk]).results[0]
+        for section in ("must_have", "nice_to_have", "platform"):
+            cited.extend(m["evidence"] for m in hit.explanation[section]["matched"])
         results.append(
             {
                 "rank": i + 1,
@@ -265,6 +275,9 @@ def match_requisitions(
                 "explanation": hit.explanation,
             }
         )
+    details = evidence_details(sorted({ev["id"] for ev in cited}))
+    for ev in cited:
+        ev.update(details.get(ev["id"], {}))
     reason = ""
     if not results:
         reason = (
