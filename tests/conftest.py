@@ -19,6 +19,8 @@ from cadre.requisitions.models import Requisition
 from cadre.requisitions.services import create_requisition
 from cadre.taxonomy.models import RoleFamily, Skill
 
+pytest_plugins = ["tests.browser"]  # the headless-Chromium `browser_page` fixture
+
 PASSWORD = "correct-horse-battery-staple"
 
 

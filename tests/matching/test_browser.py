@@ -4,52 +4,20 @@ and adds the person to the pipeline with htmx."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from tests.web.helpers import PASSWORD
 
-from cadre.matching.loader import forget_index
 from cadre.people.models import SkillEvidence, WorkPreferences
 from cadre.people.services import create_person
 from cadre.pipeline.models import Application
 from cadre.requisitions.services import create_requisition
 from cadre.taxonomy.models import Skill
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = "/tmp/matches.png"
 
 # serialized_rollback restores the seeded taxonomy that the transactional flush would wipe.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@pytest.fixture
-def browser_page(monkeypatch):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (CI does) to run browser tests")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test still uses the ORM directly.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    forget_index()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            browser.close()
-            forget_index()
 
 
 def _evidence(person, slug: str, kind: str, days_ago: int, detail: str) -> None:
