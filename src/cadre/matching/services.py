@@ -100,23 +100,26 @@ def _record(
     actor: Any,
     outcome: MatchOutcome,
     *,
-    subject_type: str,
-    subject_id: str,
+    direction: str,
+    subject_id: str | None = None,
+    with_query: bool = True,
 ) -> None:
+    """One DecisionRecord per ranked result. The subject is a requisition (or a text search): given,
+    or each result's own requisition when ranking requisitions for a person."""
     DecisionRecord.objects.bulk_create(
         [
             DecisionRecord(
                 kind=DECISION_KIND,
                 version=outcome.version,
-                subject_type=subject_type,
-                subject_id=subject_id,
+                subject_type="matching.text" if direction == "matching.text" else "requisitions.requisition",
+                subject_id=subject_id if subject_id is not None else str(r["requisition_id"]),
                 person_id=r["person_id"],
                 inputs_digest=outcome.inputs_digest,
                 score=Decimal(str(round(r["score"], 6))),
                 explanation={
                     "rank": r["rank"],
-                    "direction": subject_type,
-                    "query": outcome.query,
+                    "direction": direction,
+                    **({"query": outcome.query} if with_query else {}),
                     **r["explanation"],
                 },
                 actor=actor if getattr(actor, "pk", None) else None,
@@ -179,7 +182,7 @@ def match_people(
         return outcome
     outcome = _outcome(index, query, _rank(index, query, clamp_top(top)), started)
     if record and outcome.results:
-        _record(actor, outcome, subject_type="requisitions.requisition", subject_id=str(requisition.pk))
+        _record(actor, outcome, direction="requisitions.requisition", subject_id=str(requisition.pk))
     return outcome
 
 
@@ -202,7 +205,7 @@ def match_text(actor: Any, text: str, *, top: int | None = 50, record: bool = Tr
     outcome = _outcome(index, query, _rank(index, query, clamp_top(top)), started)
     if record and outcome.results:
         digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-        _record(actor, outcome, subject_type="matching.text", subject_id=digest)
+        _record(actor, outcome, direction="matching.text", subject_id=digest)
     return outcome
 
 
@@ -297,26 +300,7 @@ def match_requisitions(
         query={"person_id": person.pk, "requisitions_without_skill_overlap": no_skill},
     )
     if record and results:
-        DecisionRecord.objects.bulk_create(
-            [
-                DecisionRecord(
-                    kind=DECISION_KIND,
-                    version=outcome.version,
-                    subject_type="requisitions.requisition",
-                    subject_id=str(r["requisition_id"]),
-                    person_id=person.pk,
-                    inputs_digest=outcome.inputs_digest,
-                    score=Decimal(str(round(r["score"], 6))),
-                    explanation={
-                        "rank": r["rank"],
-                        "direction": "requisitions_for_person",
-                        **r["explanation"],
-                    },
-                    actor=actor if getattr(actor, "pk", None) else None,
-                )
-                for r in results
-            ]
-        )
+        _record(actor, outcome, direction="requisitions_for_person", with_query=False)
     return outcome
 
 
