@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "cadre.resolution",
     "cadre.matching",
     "cadre.compliance",
+    "cadre.placements",
     "cadre.web",
 ]
 
