@@ -65,6 +65,7 @@ def _mount() -> None:
     from cadre.people.api import router as people
     from cadre.pipeline.api import activities_router
     from cadre.pipeline.api import router as pipeline
+    from cadre.placements.api import router as placements
     from cadre.requisitions.api import router as requisitions
     from cadre.requisitions.profile_api import templates_router as profile_templates
     from cadre.resolution.api import router as dedup
@@ -80,6 +81,7 @@ def _mount() -> None:
     api.add_router("/dedup", dedup)
     api.add_router("", matching)
     api.add_router("", compliance)
+    api.add_router("", placements)
 
 
 _mount()

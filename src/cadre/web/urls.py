@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("cadre.sourcing.urls")),
     path("", include("cadre.matching.urls")),
     path("", include("cadre.compliance.urls")),
+    path("", include("cadre.placements.urls")),
 ]

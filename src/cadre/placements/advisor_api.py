@@ -1,0 +1,7 @@
+"""Placements REST endpoints: advisor (filled in by its area)."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["placements"])
