@@ -146,6 +146,12 @@ class Placement(models.Model):
         related_name="+",
         help_text="Client contact who approves timesheets",
     )
+    fee_terms = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Agreed with the client: kind (contingency, retained, conversion), percent, guarantee days,"
+        " conversion method (prorate, credit, free_after_hours) and its parameters",
+    )
     ended_reason = models.TextField(blank=True)
     converted_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
