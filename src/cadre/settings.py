@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cadre.matching",
     "cadre.compliance",
     "cadre.placements",
+    "cadre.screening",
     "cadre.web",
 ]
 
