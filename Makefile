@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench-web clean
+.PHONY: install sandbox-tools run test lint typecheck pytest bench-web clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The coding-task sandbox (screening/sandbox.py) runs candidate code under Debian's bubblewrap.
+# Installed once when missing and we are root; otherwise a one-line hint (its tests fail without it).
+sandbox-tools:
+	@if ! command -v bwrap >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+		else \
+			echo "note: install Debian's bubblewrap (apt-get install bubblewrap) for the coding-task sandbox" >&2; \
+		fi; \
+	fi
+
+install: $(STAMP) sandbox-tools
 
 run: install
 	$(BIN)/cadre migrate --noinput
