@@ -565,7 +565,9 @@ def _result(
     # The host reaps bwrap, which reaps the supervisor (PID 1), which reaps everything else; the
     # supervisor's own count is the fallback should the host's be short.
     common["cpu_seconds"] = round(max(cpu, float(report.get("cpu_seconds") or 0)), 3)
-    common["max_rss_kb"] = max(max_rss_kb, int(report.get("max_rss_kb") or 0))
+    # Peak memory comes from inside: the host's ru_maxrss for bwrap also counts the forked copy of the
+    # host process before exec (a server that imported scikit-learn is already ~150 MB).
+    common["max_rss_kb"] = int(report.get("max_rss_kb") or 0) or max_rss_kb
     peak = int(report.get("peak_tasks") or 0)
     common["peak_processes"] = max(peak - HARNESS_TASKS, 0)
     tests, flags = _tests_from_report(report, worker, limits)
