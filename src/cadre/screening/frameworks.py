@@ -52,7 +52,7 @@ KIT_INSTRUCTIONS: tuple[str, ...] = (
     "Write down what the candidate said or did as evidence while you listen.",
     "Rate each competency against its anchors on its own, before deciding the overall recommendation.",
     "Submit your scorecard before discussing the candidate with other interviewers.",
-    "Leave a competency unrated if you did not see enough evidence; do not guess.",
+    "Rate every competency in the kit; with little evidence, rate what you saw and say so in the note.",
 )
 
 
