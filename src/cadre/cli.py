@@ -35,11 +35,22 @@ Usage: cadre <command> [options]     (cadre <command> --help for a command's opt
   match-text "JOB DESCRIPTION" [--top N] [--json]          rank people for free text
   bench match [--people N] [--json] matching latency on N synthetic people vs a full-text baseline
   bench match-quality [--json]      nDCG@10 / recall@50 on the O*NET dev set (needs ../shared/data)
+  screening load-bank [--json]      create the starter question bank (idempotent)
+  grade TASK_ID PREDICTIONS.csv [--json]   score predictions against an ML task's hidden labels
   classify ANSWERS.json [--json]    worker classification (FLSA, DOL, IRS, state ABC) with risk and vehicle
   classify --questions | --rule-sets [--json]   the questionnaire, the versioned rule sets
   audit adverse-impact FILE.csv --group-col C --selected-col C [--json]   selection rates, ratios, tests
   audit ll144 FILE.csv (--selected-col C | --score-col C) [--json] [--csv|--pdf|--html OUT]
                                     NYC Local Law 144 bias audit tables
+  economics --pay P --bill B --weeks N --state XX [--hours-per-week H] [--year Y] [--start-date D]
+            [--vehicle w2|1099|c2c] [--overtime-hours H] [--workers-comp-per-100 R] [--benefits-rate %]
+            [--json]
+                                    markup, spread, employer burden, gross profit and margin of a contract
+  fees contingency|retained|conversion|split ... [--json]   placement fees, installments, commission splits
+  advise --duration-months N|permanent --criticality low|standard|production_sla --regulatory low|medium|high
+         --executive yes|no [--ip-sensitivity L] [--classification-risk R] [--urgency U] [--budget B]
+         [--pay P --bill B --salary S --state XX --horizon-months N] [--requisition ID] [--json]
+                                    engagement advice: contract, C2H, direct hire or executive search, costed
   privacy export PERSON_ID [--out F] | erase PERSON_ID --reason T --yes   data export, erasure
   retention run [--dry-run] [--json] apply retention policies (run it daily from cron/systemd)
   dedup run [--backend duckdb|spark] [--json]   find and merge records of the same person

@@ -69,6 +69,7 @@ def _mount() -> None:
     from cadre.requisitions.api import router as requisitions
     from cadre.requisitions.profile_api import templates_router as profile_templates
     from cadre.resolution.api import router as dedup
+    from cadre.screening.api import router as screening
     from cadre.sourcing.api import router as imports
 
     api.add_router("/clients", clients)
@@ -82,6 +83,7 @@ def _mount() -> None:
     api.add_router("", matching)
     api.add_router("", compliance)
     api.add_router("", placements)
+    api.add_router("", screening)
 
 
 _mount()

@@ -16,6 +16,8 @@ highest-rate group, z and Fisher tests, small-sample warnings).
 `matching_ll144_audit`: the NYC Local Law 144 scoring-mode audit of Cadre matching, from the
 DecisionRecords it wrote (kind "match_ranking", subject a requisition): one score per person and
 requisition (the latest record), the median of the full sample, scoring rates and impact ratios.
+`assessment_ll144_audit` is the same audit of screening assessments, from the sitting scores they wrote
+(kind "assessment_score", subject the requisition); both are `scoring_ll144_audit` with a `kind`.
 
 Both need `demographics.can_read_demographics` (Forbidden otherwise).
 """
@@ -49,6 +51,10 @@ MATCH_KIND = "match_ranking"
 MATCH_SUBJECT = "requisitions.requisition"
 MATCHING_TOOL = "Cadre matching"
 MATCHING_DATA_SOURCE = "Cadre DecisionRecords (historical data)"
+ASSESSMENT_KIND = "assessment_score"
+ASSESSMENT_TOOL = "Cadre screening assessments"
+# Per audited kind: the tool's name in the report and what its scores are called in messages.
+SCORED_TOOLS = {MATCH_KIND: (MATCHING_TOOL, "matching"), ASSESSMENT_KIND: (ASSESSMENT_TOOL, "assessment")}
 
 _ORDER: dict[str, list[Hashable]] = {
     "sex": list(ll144.SEX),
@@ -208,8 +214,20 @@ def matching_scores(
     user: Any, *, since: dt.date | dt.datetime | None = None, requisition: Requisition | int | None = None
 ) -> list[dict[str, Any]]:
     """The latest match_ranking score of each (person, requisition) pair in scope, oldest pair first."""
+    return decision_scores(user, kind=MATCH_KIND, since=since, requisition=requisition)
+
+
+def decision_scores(
+    user: Any,
+    *,
+    kind: str,
+    since: dt.date | dt.datetime | None = None,
+    requisition: Requisition | int | None = None,
+) -> list[dict[str, Any]]:
+    """The latest score of `kind` (subject a requisition) of each (person, requisition) pair in scope,
+    oldest pair first."""
     records = DecisionRecord.objects.filter(
-        kind=MATCH_KIND, subject_type=MATCH_SUBJECT, person_id__isnull=False, score__isnull=False
+        kind=kind, subject_type=MATCH_SUBJECT, person_id__isnull=False, score__isnull=False
     )
     req_id = _pk(requisition)
     if req_id is not None:
@@ -247,10 +265,38 @@ def matching_ll144_audit(
 ) -> dict[str, Any]:
     """The LL144 scoring-mode bias audit of Cadre matching (the dict of `ll144.ll144_audit`, plus
     "scope"). ValidationFailed when there is no score to audit."""
+    return scoring_ll144_audit(user, kind=MATCH_KIND, since=since, requisition=requisition, config=config)
+
+
+def assessment_ll144_audit(
+    user: Any,
+    *,
+    since: dt.date | dt.datetime | None = None,
+    requisition: Requisition | int | None = None,
+    config: ll144.LL144Config | None = None,
+) -> dict[str, Any]:
+    """The LL144 scoring-mode bias audit of screening assessments: one sitting score per person and
+    requisition (the latest assessment_score DecisionRecord). ValidationFailed when there is none."""
+    return scoring_ll144_audit(
+        user, kind=ASSESSMENT_KIND, since=since, requisition=requisition, config=config
+    )
+
+
+def scoring_ll144_audit(
+    user: Any,
+    *,
+    kind: str,
+    since: dt.date | dt.datetime | None = None,
+    requisition: Requisition | int | None = None,
+    config: ll144.LL144Config | None = None,
+) -> dict[str, Any]:
+    """The LL144 scoring-mode bias audit of the automated tool that wrote DecisionRecords of `kind`
+    (one of SCORED_TOOLS) about requisitions."""
     demographics.require_demographics_reader(user)
-    scores = matching_scores(user, since=since, requisition=requisition)
+    tool, noun = SCORED_TOOLS[kind]
+    scores = decision_scores(user, kind=kind, since=since, requisition=requisition)
     if not scores:
-        raise ValidationFailed("no matching scores to audit: no match_ranking decision records in scope")
+        raise ValidationFailed(f"no {noun} scores to audit: no {kind} decision records in scope")
     answers = demographics.categories_for(user, [s["person_id"] for s in scores])
     sexes: list[str | None] = []
     races: list[str | None] = []
@@ -259,12 +305,10 @@ def matching_ll144_audit(
         sexes.append(_category("sex", sex))
         races.append(_category("race_ethnicity", race))
     versions = sorted({str(s["version"]).split("+", 1)[0] for s in scores})
-    first = DecisionRecord.objects.filter(kind=MATCH_KIND, subject_type=MATCH_SUBJECT).aggregate(
-        first=Min("at")
-    )
+    first = DecisionRecord.objects.filter(kind=kind, subject_type=MATCH_SUBJECT).aggregate(first=Min("at"))
     first_at = first["first"]
     metadata = ll144.AuditMetadata(
-        tool=MATCHING_TOOL,
+        tool=tool,
         tool_version=", ".join(versions),
         audit_date=timezone.localdate(),
         data_source=MATCHING_DATA_SOURCE,
@@ -281,6 +325,6 @@ def matching_ll144_audit(
         "assessments": len(scores),
         "people": len({s["person_id"] for s in scores}),
         "requisitions": len({s["requisition_id"] for s in scores}),
-        "unit": "one score per person and requisition: the latest match_ranking DecisionRecord of the pair",
+        "unit": f"one score per person and requisition: the latest {kind} DecisionRecord of the pair",
     }
     return report

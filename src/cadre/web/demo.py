@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -32,8 +33,10 @@ from cadre.people.models import Fact, Identity, Person, SkillEvidence, SourceRec
 from cadre.people.services import create_person
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.pipeline.stages import Stage
+from cadre.placements.demo import seed_placements
 from cadre.requisitions.models import Requisition
 from cadre.requisitions.services import create_requisition
+from cadre.screening.demo import seed_screening
 from cadre.taxonomy.models import Platform, RoleFamily, Skill
 from cadre.web import demo_catalogue as cat
 from cadre.web import demo_matching
@@ -125,6 +128,8 @@ def load_demo(
             demo_matching.add_requirements(reqs, seed, now.date())
             demo_matching.add_preferences_and_evidence(persons, planned_people, seed, now.date())
             _write_applications(planned_apps, persons, reqs, users, now, report)
+            seed_placements(random.Random(seed), recruiters=[users[r] for r in recruiters])
+            seed_screening(random.Random(seed), recruiters=[users[r] for r in recruiters])
     return DemoResult(logins=logins, counts=counts())
 
 

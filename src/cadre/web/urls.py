@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("cadre.matching.urls")),
     path("", include("cadre.compliance.urls")),
     path("", include("cadre.placements.urls")),
+    path("", include("cadre.screening.urls")),
 ]

@@ -1,0 +1,457 @@
+"""The candidate portal's writes and its signed links (no account: the link is the credential).
+
+A link carries `{"s": sitting id, "n": nonce}` signed with Django's signing (HMAC with SECRET_KEY and
+`LINK_SALT`). A changed or truncated link is a 403; a link whose sitting was cancelled, or whose nonce is
+no longer the sitting's, or whose sitting expired before it was submitted, is a 410. After submission the
+link keeps showing the receipt.
+
+Uploads are refused early: the faces call `check_declared_size` on the request's Content-Length before
+reading the body and read it through `CappedUploadHandler`, which stops the stream past
+`max_upload_bytes()` (20 MB unless `CADRE_SCREENING_MAX_UPLOAD_BYTES` says otherwise), so a 1 GB upload
+costs at most the cap. The raw bytes, size and sha256 of every upload are kept; each upload is a new
+attempt, and what is graded is the latest attempt of each item at submission.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import io
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.db import transaction
+from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
+from django.urls import reverse
+from django.utils import timezone
+
+from cadre.core import audit
+from cadre.core.exceptions import CadreError, Conflict, ValidationFailed
+from cadre.core.models import AuditLog
+from cadre.screening import grading
+from cadre.screening.models import AssessmentItem, Question, Sitting, Submission
+from cadre.screening.services import sitting_audit_view, submission_audit_view
+
+LINK_SALT = "cadre.screening.sitting-link"
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries, headers and the CSRF field around the file
+MAX_UPLOAD_ATTEMPTS = 10
+MAX_TEXT_CHARS = 100_000
+VIA = "portal"
+OPEN_STATUSES = (Sitting.Status.INVITED, Sitting.Status.STARTED)
+UPLOAD_KINDS = (Question.Kind.ML_TASK, Question.Kind.CODING_TASK, Question.Kind.TAKE_HOME)
+TEXT_ANSWER_KINDS = (Question.Kind.SHORT_ANSWER, Question.Kind.TAKE_HOME)
+
+
+class LinkError(CadreError):
+    """The link cannot be used: 403 when it was tampered with, 410 when it is no longer valid."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status_code = status
+
+
+class UploadTooLarge(ValidationFailed):
+    status_code = 413
+
+
+class AnswersInvalid(ValidationFailed):
+    """Some answers could not be saved; `errors` maps item id -> message (the others were saved)."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__(
+            f"{len(errors)} answer(s) could not be saved: "
+            + "; ".join(f"#{k}: {v}" for k, v in errors.items()),
+            field="answers",
+        )
+        self.errors = errors
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "CADRE_SCREENING_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
+
+
+def _size(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+# ------------------------------------------------------------------------------------------------ links
+
+
+def sign(sitting: Sitting) -> str:
+    return signing.Signer(salt=LINK_SALT).sign_object({"s": sitting.pk, "n": sitting.nonce})
+
+
+def portal_path(sitting: Sitting) -> str:
+    return reverse("screening-take", args=[sign(sitting)])
+
+
+def resolve(token: str) -> Sitting:
+    """The sitting a link opens (any status but cancelled): LinkError 403 if the link was altered, 410 if
+    it no longer opens anything."""
+    try:
+        data = signing.Signer(salt=LINK_SALT).unsign_object(str(token))
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise LinkError(
+            "This link is not valid: it was changed or copied incompletely. Open the exact link from your "
+            "invitation.",
+            status=403,
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("n"), str):
+        raise LinkError("This link is not valid.", status=403)
+    sitting = (
+        Sitting.objects.select_related(
+            "assessment", "application__person", "application__requisition__client"
+        )
+        .filter(pk=data["s"], nonce=data["n"])
+        .first()
+    )
+    if sitting is None or sitting.status == Sitting.Status.CANCELLED:
+        raise LinkError(
+            "This assessment link is no longer valid: the invitation was withdrawn or replaced. Ask your "
+            "recruiter for a new link.",
+            status=410,
+        )
+    return sitting
+
+
+def deadline(sitting: Sitting) -> dt.datetime:
+    """When answers stop being accepted: the link's expiry, or the time limit from the start if earlier."""
+    end = sitting.expires_at
+    minutes = sitting.assessment.time_limit_minutes
+    if minutes and sitting.started_at:
+        end = min(end, sitting.started_at + dt.timedelta(minutes=minutes))
+    return end
+
+
+def _mark_expired(sitting: Sitting) -> None:
+    before = sitting_audit_view(sitting)
+    Sitting.objects.filter(pk=sitting.pk, status__in=OPEN_STATUSES).update(status=Sitting.Status.EXPIRED)
+    sitting.status = Sitting.Status.EXPIRED
+    audit.record(AuditLog.Action.UPDATE, sitting, before=before, after=sitting_audit_view(sitting), via=VIA)
+
+
+def check_not_expired(sitting: Sitting) -> None:
+    """LinkError 410 when the link expired before the candidate submitted (recorded on the sitting)."""
+    if sitting.status == Sitting.Status.EXPIRED:
+        raise LinkError(_expired_message(sitting), status=410)
+    if sitting.status in OPEN_STATUSES and timezone.now() >= sitting.expires_at:
+        _mark_expired(sitting)
+        raise LinkError(_expired_message(sitting), status=410)
+
+
+def _expired_message(sitting: Sitting) -> str:
+    return (
+        f"This assessment link expired on {timezone.localtime(sitting.expires_at):%d %b %Y %H:%M %Z}. "
+        "Ask your recruiter to extend it: the answers you saved are kept."
+    )
+
+
+def _require_open(sitting: Sitting) -> None:
+    check_not_expired(sitting)
+    _check_open(sitting)
+
+
+def _lock_open(sitting: Sitting) -> Sitting:
+    """Inside a transaction: the sitting's row, locked, still open (another request may have submitted)."""
+    locked = Sitting.objects.select_related("assessment").select_for_update(of=("self",)).get(pk=sitting.pk)
+    _check_open(locked)
+    return locked
+
+
+def _check_open(sitting: Sitting) -> None:
+    if sitting.status not in OPEN_STATUSES:
+        raise Conflict("this assessment was already submitted; nothing more can be changed")
+    if timezone.now() >= deadline(sitting):
+        raise Conflict("the time limit is over: submit the answers you saved")
+
+
+# -------------------------------------------------------------------------------------------- uploads
+
+
+def check_declared_size(request: HttpRequest, limit: int | None = None) -> None:
+    """Refuse a request whose declared Content-Length is over the cap, before reading any of it."""
+    limit = max_upload_bytes() if limit is None else limit
+    raw = request.META.get("CONTENT_LENGTH") or "0"
+    try:
+        declared = int(raw)
+    except ValueError as exc:
+        raise ValidationFailed("the request's Content-Length is not a number") from exc
+    if declared > limit + MULTIPART_OVERHEAD:
+        raise UploadTooLarge(f"the upload is {_size(declared)}; the limit is {_size(limit)}", field="file")
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """Keeps an uploaded file in memory and stops the request as soon as it passes `limit` bytes."""
+
+    def __init__(self, request: HttpRequest | None = None, limit: int | None = None) -> None:
+        super().__init__(request)
+        self.limit = max_upload_bytes() if limit is None else limit
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            raise UploadTooLarge(f"the upload is larger than the limit of {_size(self.limit)}", field="file")
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            file=self.buffer,
+            field_name=self.field_name,
+            name=self.file_name,
+            content_type=self.content_type,
+            size=file_size,
+            charset=self.charset,
+            content_type_extra=self.content_type_extra,
+        )
+
+
+def prepare_upload(request: HttpRequest) -> None:
+    """Call before anything reads the body: the size check, then the capped reader."""
+    check_declared_size(request)
+    request.upload_handlers = [CappedUploadHandler(request)]
+
+
+def read_upload(request: HttpRequest, field: str = "file") -> tuple[str, bytes]:
+    """The uploaded file's name and bytes (after `prepare_upload`)."""
+    try:
+        upload = request.FILES.get(field)
+    except MultiPartParserError as exc:
+        raise ValidationFailed(f"the upload is not valid multipart form data: {exc}", field=field) from exc
+    if upload is None:
+        raise ValidationFailed("choose a file to upload", field=field)
+    data = upload.read()
+    return str(upload.name or "upload"), data
+
+
+# --------------------------------------------------------------------------------------- candidate writes
+
+
+def start(sitting: Sitting) -> Sitting:
+    """The candidate opens the assessment (starts the time limit, if any). Idempotent."""
+    check_not_expired(sitting)
+    if sitting.status != Sitting.Status.INVITED:
+        return sitting
+    before = sitting_audit_view(sitting)
+    with transaction.atomic():
+        rows = Sitting.objects.filter(pk=sitting.pk, status=Sitting.Status.INVITED).update(
+            status=Sitting.Status.STARTED, started_at=timezone.now()
+        )
+        sitting.refresh_from_db()
+        if rows:
+            audit.record(
+                AuditLog.Action.UPDATE, sitting, before=before, after=sitting_audit_view(sitting), via=VIA
+            )
+    return sitting
+
+
+def _items(sitting: Sitting) -> dict[int, AssessmentItem]:
+    return {
+        i.pk: i
+        for i in AssessmentItem.objects.filter(assessment_id=sitting.assessment_id).select_related("question")
+    }
+
+
+def _latest(sitting: Sitting, item: AssessmentItem) -> Submission | None:
+    return Submission.objects.filter(sitting=sitting, item=item).defer("upload").order_by("-attempt").first()
+
+
+def _clean_answer(question: Question, value: Any) -> dict[str, Any]:
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        ids = {c["id"] for c in question.spec.get("choices", [])}
+        chosen = [value] if isinstance(value, str) else list(value or [])
+        chosen = [str(c) for c in chosen if str(c)]
+        if len(chosen) != 1 or chosen[0] not in ids:
+            raise ValueError(f"choose one of {', '.join(sorted(ids))}")
+        return {"choices": chosen}
+    if question.kind in TEXT_ANSWER_KINDS:
+        if not isinstance(value, str):
+            raise ValueError("the answer must be text")
+        text = value.replace("\r\n", "\n").strip()
+        limit = int(question.spec.get("max_chars", 4000))
+        if len(text) > min(limit, MAX_TEXT_CHARS):
+            raise ValueError(f"the answer is {len(text):,} characters; the limit is {limit:,}")
+        return {"text": text}
+    raise ValueError("this item takes a file upload, not a typed answer")
+
+
+def save_answers(sitting: Sitting, answers: dict[Any, Any]) -> list[Submission]:
+    """Save typed answers (multiple choice, short answer, take-home text) keyed by item id.
+
+    A typed answer is a draft until submission: saving again replaces it (the audit log keeps each
+    version). Valid answers are saved even when others are not; AnswersInvalid then lists the others.
+    """
+    _require_open(sitting)
+    start(sitting)
+    items = _items(sitting)
+    errors: dict[int, str] = {}
+    saved: list[Submission] = []
+    with transaction.atomic():
+        sitting = _lock_open(sitting)
+        for raw_id, value in answers.items():
+            try:
+                item_id = int(raw_id)
+            except (TypeError, ValueError):
+                errors[0] = f"unknown item {str(raw_id)[:20]!r}"
+                continue
+            item = items.get(item_id)
+            if item is None:
+                errors[item_id] = "not an item of this assessment"
+                continue
+            try:
+                answer = _clean_answer(item.question, value)
+            except ValueError as exc:
+                errors[item_id] = str(exc)
+                continue
+            current = _latest(sitting, item)
+            uploaded = current is not None and current.upload_size is not None
+            if current is not None and not uploaded and current.answer == answer:
+                saved.append(current)
+                continue
+            if uploaded and not answer.get("text"):
+                continue  # an empty text box under a take-home's uploaded file does not replace the file
+            if current is not None and not uploaded and current.status == Submission.Status.RECEIVED:
+                before = submission_audit_view(current)
+                current.answer = answer
+                current.save(update_fields=["answer"])
+                audit.record(
+                    AuditLog.Action.UPDATE,
+                    current,
+                    before=before,
+                    after=submission_audit_view(current),
+                    via=VIA,
+                )
+                saved.append(current)
+                continue
+            submission = Submission.objects.create(
+                sitting=sitting, item=item, attempt=(current.attempt + 1) if current else 1, answer=answer
+            )
+            audit.record(AuditLog.Action.CREATE, submission, after=submission_audit_view(submission), via=VIA)
+            saved.append(submission)
+    if errors:
+        raise AnswersInvalid(errors)
+    return saved
+
+
+def _upload_problems(question: Question, name: str, data: bytes) -> list[str]:
+    """What is wrong with an upload for this item (empty: accepted). Messages are safe to show."""
+    spec = question.spec
+    if not data:
+        return ["the file is empty"]
+    if question.kind == Question.Kind.ML_TASK:
+        task = grading.TaskSpec.from_config(spec["grading"])
+        labels = grading.parse_labels(bytes(question.hidden_data or b""), task)
+        try:
+            grading.parse_predictions(data, task, labels.ids, declared_size=len(data))
+        except grading.InvalidPredictionsError as exc:
+            lines = [str(p) for p in exc.problems]
+            listed = len(exc.problems)
+            if exc.total > listed:
+                lines.append(f"… and {exc.total - listed:,} more problem(s) of the same kinds")
+            return lines
+        return []
+    if question.kind == Question.Kind.CODING_TASK:
+        limit = int(spec.get("max_bytes", 200_000))
+        if len(data) > limit:
+            return [f"the file is {_size(len(data))}; the limit for code is {_size(limit)}"]
+        try:
+            source = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return ["the file is not UTF-8 text: upload your Python source file"]
+        try:
+            ast.parse(source, filename=spec.get("filename", "solution.py"))
+        except SyntaxError as exc:
+            return [f"line {exc.lineno}: syntax error: {exc.msg}"]
+        return []
+    suffix = PurePosixPath(name).suffix.lower()
+    accepts = [str(a).lower() for a in spec.get("accepts", [".md", ".txt", ".pdf"])]
+    if suffix not in accepts:
+        return [f"upload a {', '.join(accepts)} file (got {suffix or 'no extension'})"]
+    limit = int(spec.get("max_bytes", max_upload_bytes()))
+    if len(data) > limit:
+        return [f"the file is {_size(len(data))}; the limit for this task is {_size(limit)}"]
+    if suffix == ".pdf" and not data.startswith(b"%PDF-"):
+        return ["the file is named .pdf but is not a PDF"]
+    if suffix in (".md", ".txt"):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return ["the file is not UTF-8 text"]
+    return []
+
+
+def upload(sitting: Sitting, item_id: int, *, name: str, data: bytes) -> Submission:
+    """Store one upload for an ML task, coding task or take-home as a new attempt, with its bytes, size and
+    sha256. A file with problems is kept too (status invalid, with the problems listed for the candidate);
+    only the latest attempt counts."""
+    _require_open(sitting)
+    start(sitting)
+    item = _items(sitting).get(int(item_id))
+    if item is None:
+        raise ValidationFailed("not an item of this assessment", field="item_id")
+    question = item.question
+    if question.kind not in UPLOAD_KINDS:
+        raise ValidationFailed("this item takes a typed answer, not a file", field="file")
+    if len(data) > max_upload_bytes():
+        raise UploadTooLarge(
+            f"the upload is larger than the limit of {_size(max_upload_bytes())}", field="file"
+        )
+    name = PurePosixPath(str(name).replace("\\", "/")).name[:200] or "upload"
+    problems = _upload_problems(question, name, data)
+    with transaction.atomic():
+        sitting = _lock_open(sitting)
+        current = _latest(sitting, item)
+        uploads = Submission.objects.filter(sitting=sitting, item=item, upload__isnull=False).count()
+        if uploads >= MAX_UPLOAD_ATTEMPTS:
+            raise Conflict(f"this item already has {MAX_UPLOAD_ATTEMPTS} uploads, the most allowed")
+        submission = Submission.objects.create(
+            sitting=sitting,
+            item=item,
+            attempt=(current.attempt + 1) if current else 1,
+            upload=data,
+            upload_name=name,
+            upload_size=len(data),
+            upload_sha256=hashlib.sha256(data).hexdigest(),
+            status=Submission.Status.INVALID if problems else Submission.Status.RECEIVED,
+            errors=problems,
+        )
+        audit.record(AuditLog.Action.CREATE, submission, after=submission_audit_view(submission), via=VIA)
+    return submission
+
+
+def submit(sitting: Sitting) -> Sitting:
+    """The candidate's final submission: no more changes; automated items are graded now, rubric items
+    wait for a person. Submitting after the time limit is allowed (what was saved in time is graded)."""
+    from cadre.screening.grading_services import grade_sitting
+
+    check_not_expired(sitting)
+    with transaction.atomic():
+        locked = Sitting.objects.select_for_update().get(pk=sitting.pk)
+        before = sitting_audit_view(locked)
+        now = timezone.now()
+        # A conditional UPDATE, so two submissions racing on any database cannot both pass.
+        rows = Sitting.objects.filter(pk=sitting.pk, status__in=OPEN_STATUSES).update(
+            status=Sitting.Status.SUBMITTED, started_at=locked.started_at or now, submitted_at=now
+        )
+        if rows == 0:
+            raise Conflict("this assessment was already submitted")
+        locked.refresh_from_db()
+        audit.record(AuditLog.Action.UPDATE, locked, before=before, after=sitting_audit_view(locked), via=VIA)
+    grade_sitting(locked)
+    locked.refresh_from_db()
+    return locked
