@@ -27,13 +27,10 @@ def _mounted() -> bool:
 
 
 @pytest.fixture
-def interview_urls(settings) -> str:
-    """Use the project's URLs when the interview pages and API are mounted there, else the test-local
-    URLconf that mounts them (returns which)."""
-    if _mounted():
-        return "project"
-    settings.ROOT_URLCONF = "tests.screening.interview_urls"
-    return "test-local"
+def interview_urls() -> str:
+    """The interview pages and API are mounted in the project's URLconf."""
+    assert _mounted(), "the interview pages and API must be mounted under /screening/ and /api/screening/"
+    return "project"
 
 
 INTERVIEWERS = {"ivan": ("Ivan", "Petrov"), "jade": ("Jade", "Okoro"), "kofi": ("Kofi", "Mensah")}

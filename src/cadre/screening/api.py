@@ -45,11 +45,13 @@ from cadre.core.exceptions import Conflict, NotFound
 from cadre.core.services import require_editor
 from cadre.pipeline.selectors import get_application
 from cadre.requisitions.selectors import get_requisition
-from cadre.screening import portal, selectors, services
+from cadre.screening import interview_api, portal, selectors, services
 from cadre.screening.grading_services import grade_sitting
 from cadre.screening.models import Assessment, AssessmentItem, Sitting
 
 router = Router(tags=["screening"])
+# Structured interviews keep their own module; their paths do not overlap these.
+router.add_router("", interview_api.router)
 
 KindIn = Literal["multiple_choice", "short_answer", "take_home"]
 CompetencyIn = Literal[

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cadre.screening import portal_views, views
+from cadre.screening import interview_views, portal_views, views
 
 urlpatterns = [
     path("screening/", views.home, name="screening-home"),
@@ -28,4 +28,5 @@ urlpatterns = [
         "take/<str:token>/items/<int:item_id>/upload/", portal_views.take_upload, name="screening-take-upload"
     ),
     path("take/<str:token>/items/<int:item_id>/file/", portal_views.take_file, name="screening-take-file"),
+    *interview_views.urlpatterns,
 ]
