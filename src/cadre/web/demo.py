@@ -34,6 +34,8 @@ from cadre.people.services import create_person
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.pipeline.stages import Stage
 from cadre.placements.demo import seed_placements
+from cadre.placements.demo_operations import seed_operations
+from cadre.placements.models import Placement
 from cadre.requisitions.models import Requisition
 from cadre.requisitions.services import create_requisition
 from cadre.screening.demo import seed_screening
@@ -129,6 +131,7 @@ def load_demo(
             demo_matching.add_preferences_and_evidence(persons, planned_people, seed, now.date())
             _write_applications(planned_apps, persons, reqs, users, now, report)
             seed_placements(random.Random(seed), recruiters=[users[r] for r in recruiters])
+            seed_operations(random.Random(seed), Placement.objects.select_related("application"))
             seed_screening(random.Random(seed), recruiters=[users[r] for r in recruiters])
     return DemoResult(logins=logins, counts=counts())
 
