@@ -1,8 +1,9 @@
 """The candidate portal's writes and its signed links (no account: the link is the credential).
 
 A link carries `{"s": sitting id, "n": nonce}` signed with Django's signing (HMAC with SECRET_KEY and
-`LINK_SALT`). A changed or truncated link is a 403; a link whose sitting was cancelled, or whose nonce is
-no longer the sitting's, or whose sitting expired before it was submitted, is a 410. After submission the
+`LINK_SALT`; issued by `sitting_rules.sign`, which also holds the deadline and upload cap). A changed or
+truncated link is a 403; a link whose sitting was cancelled, or whose nonce is no longer the sitting's,
+or whose sitting expired before it was submitted, is a 410. After submission the
 link keeps showing the receipt.
 
 Uploads are refused early: the faces call `check_declared_size` on the request's Content-Length before
@@ -15,20 +16,18 @@ attempt, and what is graded is the latest attempt of each item at submission.
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import hashlib
 import io
+import logging
 from pathlib import PurePosixPath
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.db import transaction
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
-from django.urls import reverse
 from django.utils import timezone
 
 from cadre.core import audit
@@ -37,14 +36,31 @@ from cadre.core.models import AuditLog
 from cadre.screening import grading
 from cadre.screening.models import AssessmentItem, Question, Sitting, Submission
 from cadre.screening.services import sitting_audit_view, submission_audit_view
+from cadre.screening.sitting_rules import (  # the read-only rules, shared with selectors
+    DEFAULT_MAX_UPLOAD_BYTES,
+    LINK_SALT,
+    OPEN_STATUSES,
+    deadline,
+    max_upload_bytes,
+    portal_path,
+    sign,
+)
 
-LINK_SALT = "cadre.screening.sitting-link"
-DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "LINK_SALT",
+    "OPEN_STATUSES",
+    "deadline",
+    "max_upload_bytes",
+    "portal_path",
+    "sign",
+]
+
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries, headers and the CSRF field around the file
 MAX_UPLOAD_ATTEMPTS = 10
 MAX_TEXT_CHARS = 100_000
 VIA = "portal"
-OPEN_STATUSES = (Sitting.Status.INVITED, Sitting.Status.STARTED)
+logger = logging.getLogger(__name__)
 UPLOAD_KINDS = (Question.Kind.ML_TASK, Question.Kind.CODING_TASK, Question.Kind.TAKE_HOME)
 TEXT_ANSWER_KINDS = (Question.Kind.SHORT_ANSWER, Question.Kind.TAKE_HOME)
 
@@ -62,9 +78,11 @@ class UploadTooLarge(ValidationFailed):
 
 
 class AnswersInvalid(ValidationFailed):
-    """Some answers could not be saved; `errors` maps item id -> message (the others were saved)."""
+    """Some answers could not be saved; `errors` maps item id -> message (the others were saved). A key
+    that is not an item id is kept as the text sent, so each bad key gets its own
+    message."""
 
-    def __init__(self, errors: dict[int, str]) -> None:
+    def __init__(self, errors: dict[int | str, str]) -> None:
         super().__init__(
             f"{len(errors)} answer(s) could not be saved: "
             + "; ".join(f"#{k}: {v}" for k, v in errors.items()),
@@ -73,23 +91,11 @@ class AnswersInvalid(ValidationFailed):
         self.errors = errors
 
 
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "CADRE_SCREENING_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES))
-
-
 def _size(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
 
 # ------------------------------------------------------------------------------------------------ links
-
-
-def sign(sitting: Sitting) -> str:
-    return signing.Signer(salt=LINK_SALT).sign_object({"s": sitting.pk, "n": sitting.nonce})
-
-
-def portal_path(sitting: Sitting) -> str:
-    return reverse("screening-take", args=[sign(sitting)])
 
 
 def resolve(token: str) -> Sitting:
@@ -119,15 +125,6 @@ def resolve(token: str) -> Sitting:
             status=410,
         )
     return sitting
-
-
-def deadline(sitting: Sitting) -> dt.datetime:
-    """When answers stop being accepted: the link's expiry, or the time limit from the start if earlier."""
-    end = sitting.expires_at
-    minutes = sitting.assessment.time_limit_minutes
-    if minutes and sitting.started_at:
-        end = min(end, sitting.started_at + dt.timedelta(minutes=minutes))
-    return end
 
 
 def _mark_expired(sitting: Sitting) -> None:
@@ -299,7 +296,7 @@ def save_answers(sitting: Sitting, answers: dict[Any, Any]) -> list[Submission]:
     _require_open(sitting)
     start(sitting)
     items = _items(sitting)
-    errors: dict[int, str] = {}
+    errors: dict[int | str, str] = {}
     saved: list[Submission] = []
     with transaction.atomic():
         sitting = _lock_open(sitting)
@@ -307,7 +304,7 @@ def save_answers(sitting: Sitting, answers: dict[Any, Any]) -> list[Submission]:
             try:
                 item_id = int(raw_id)
             except (TypeError, ValueError):
-                errors[0] = f"unknown item {str(raw_id)[:20]!r}"
+                errors[str(raw_id)] = "not an item of this assessment"
                 continue
             item = items.get(item_id)
             if item is None:
@@ -436,9 +433,10 @@ def upload(sitting: Sitting, item_id: int, *, name: str, data: bytes) -> Submiss
 
 def submit(sitting: Sitting) -> Sitting:
     """The candidate's final submission: no more changes; automated items are graded now, rubric items
-    wait for a person. Submitting after the time limit is allowed (what was saved in time is graded)."""
-    from cadre.screening.grading_services import grade_sitting
+    wait for a person. Submitting after the time limit is allowed (what was saved in time is graded).
 
+    The submission commits first and is never undone by grading: `grade_after_submit` runs once it has
+    committed and cannot fail the candidate's request (see there)."""
     check_not_expired(sitting)
     with transaction.atomic():
         locked = Sitting.objects.select_for_update().get(pk=sitting.pk)
@@ -452,6 +450,30 @@ def submit(sitting: Sitting) -> Sitting:
             raise Conflict("this assessment was already submitted")
         locked.refresh_from_db()
         audit.record(AuditLog.Action.UPDATE, locked, before=before, after=sitting_audit_view(locked), via=VIA)
-    grade_sitting(locked)
+    grade_after_submit(locked)
     locked.refresh_from_db()
     return locked
+
+
+def grade_after_submit(sitting: Sitting) -> bool:
+    """Automatic grading of a sitting the candidate has just submitted; True when it ran to the end.
+
+    It runs in the submit request, after the submission committed (no task queue is installed: this is
+    the one seam to move it to one). Each item is graded on its own (`grade_sitting` records a failing
+    item's reason for staff and goes on); should grading as a whole fail, the failure is logged and
+    written to the sitting's result as `grading_error`, the sitting stays submitted, staff see it and
+    "Run automatic grading" (which retries every ungraded item) recovers it, and the candidate still
+    gets the receipt."""
+    from cadre.screening.grading_services import grade_sitting
+
+    try:
+        grade_sitting(sitting)
+    except Exception as exc:  # the candidate's submission stands whatever grading does
+        logger.exception("automatic grading of sitting #%s failed after submission", sitting.pk)
+        reason = f"{type(exc).__name__}: {exc}"[:500]
+        with transaction.atomic():
+            locked = Sitting.objects.select_for_update().get(pk=sitting.pk)
+            locked.result = {**locked.result, "grading_error": reason}
+            locked.save(update_fields=["result"])
+        return False
+    return True

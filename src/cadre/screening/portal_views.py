@@ -103,7 +103,8 @@ def take_answers(request: HttpRequest, token: str) -> HttpResponse:
         return _link_error(request, exc)
     except portal.AnswersInvalid as exc:
         for item_id, problem in exc.errors.items():
-            messages.error(request, f"Question #{item_id}: {problem}")
+            label = f"Question #{item_id}" if isinstance(item_id, int) else f"Answer {item_id!r}"
+            messages.error(request, f"{label}: {problem}")
     except CadreError as exc:
         messages.error(request, exc.message)
     return redirect(_page(sitting) + "#questions")

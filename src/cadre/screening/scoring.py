@@ -6,7 +6,10 @@ Every item earns points in [0, 1]:
   for "not demonstrated", so it earns nothing;
 - ML task: the metric moves linearly from the task's floor (what a know-nothing answer scores: 0 points)
   to its target (what the true generating function scores: 1 point), clipped to [0, 1]; it works for
-  both directions (RMSE: floor > target);
+  both directions (RMSE: floor > target). Each task declares its pair in its spec
+  (`{"scoring": {"floor": ..., "target": ...}}`, checked by `task_anchors`) and the candidate sees it as
+  `points_rule`. A metric however extreme (an RMSE of 1e30) only earns 0 points: the raw value is kept
+  in the submission's result (`json_number`), never in a fixed-precision column;
 - coding task: the share of hidden tests that passed;
 - an item not answered: 0.
 
@@ -42,13 +45,50 @@ def level_points(level: int) -> float:
 
 
 def task_points(value: float, floor: float, target: float) -> float:
-    """Linear from floor (0 points) to target (1 point), clipped; the direction follows floor vs target."""
+    """Linear from floor (0 points) to target (1 point), clipped; the direction follows floor vs target.
+
+    The value is clipped to [floor, target] before any arithmetic, so no value however large overflows."""
     if not all(math.isfinite(x) for x in (value, floor, target)):
         raise ValueError("metric value, floor and target must be finite numbers")
     if floor == target:
         raise ValueError("a task's floor and target must differ")
-    share = (value - floor) / (target - floor)
+    low, high = min(floor, target), max(floor, target)
+    clipped = min(high, max(low, value))
+    share = (clipped - floor) / (target - floor)
+    if not math.isfinite(share):
+        raise ValueError("a task's floor and target are too far apart to score")
     return min(1.0, max(0.0, share))
+
+
+def task_anchors(config: Mapping[str, object] | None, direction: str) -> tuple[float, float]:
+    """A task's declared (floor, target) from its spec's "scoring" block, checked: both finite numbers,
+    different, and in the metric's direction ("higher" or "lower" is better). ValueError otherwise."""
+    if not isinstance(config, Mapping):
+        raise ValueError('the task declares no scoring anchors ({"floor": ..., "target": ...})')
+    try:
+        floor, target = float(config["floor"]), float(config["target"])  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError("the task's scoring floor and target must be numbers") from exc
+    if not (math.isfinite(floor) and math.isfinite(target)) or floor == target:
+        raise ValueError("the task's scoring floor and target must be finite and differ")
+    if direction == "higher" and not floor < target or direction == "lower" and not floor > target:
+        raise ValueError(f"the task's target must be better than its floor ({direction} is better)")
+    task_points(floor, floor, target)  # the span itself must be scorable
+    return floor, target
+
+
+def points_rule(floor: float, target: float) -> str:
+    """How an ML task's metric becomes points, in words for the candidate."""
+    worse, better = ("below", "above") if target > floor else ("above", "below")
+    return (
+        f"0 points at {floor:g} or {worse}, full points at {target:g} or {better}, in proportion in between"
+    )
+
+
+def json_number(value: float) -> float | str:
+    """A metric value as stored in JSON: the float when finite, else its text ("inf", "nan") so that
+    every database's JSON column accepts it."""
+    return float(value) if math.isfinite(value) else str(value)
 
 
 def passed_points(passed: int, total: int) -> float:
@@ -125,5 +165,8 @@ def outcome(score: float | Decimal | None, threshold: float | Decimal | None) ->
 
 
 def quantize(value: float) -> Decimal:
-    """A score as stored (6 decimal places, half-up)."""
-    return Decimal(repr(value)).quantize(_PLACES, rounding=ROUND_HALF_UP)
+    """Points (0..1) or a sitting score as stored (6 decimal places, half-up). Anything else is refused
+    with ValueError: the columns hold numeric(12, 6), never a raw metric value."""
+    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"a stored score lies in [0, 1], not {value!r}")
+    return Decimal(repr(float(value))).quantize(_PLACES, rounding=ROUND_HALF_UP)

@@ -22,7 +22,7 @@ from cadre.core.selectors import is_client_scoped
 from cadre.core.services import require_user
 from cadre.pipeline.models import Application
 from cadre.pipeline.selectors import applications_visible_to
-from cadre.screening import frameworks, grading, portal, scoring
+from cadre.screening import frameworks, grading, scoring, sitting_rules
 from cadre.screening.grading_services import latest_submissions
 from cadre.screening.models import Assessment, AssessmentItem, Competency, Question, Sitting, Submission
 
@@ -153,8 +153,18 @@ def _metric(spec: dict[str, Any]) -> dict[str, Any]:
         "prediction_type": config.get("prediction_type", ""),
         "floor": scoring_spec.get("floor"),
         "target": scoring_spec.get("target"),
+        "points_rule": _points_rule(scoring_spec, info.direction if info else ""),
         "rows": spec.get("rows", {}),
     }
+
+
+def _points_rule(scoring_spec: dict[str, Any], direction: str) -> str:
+    """How the task's metric becomes points, from the anchors it declares (empty when they are bad)."""
+    try:
+        floor, target = scoring.task_anchors(scoring_spec, direction)
+    except ValueError:
+        return ""
+    return scoring.points_rule(floor, target)
 
 
 def public_question(question: Question, *, for_candidate: bool = False) -> dict[str, Any]:
@@ -393,7 +403,7 @@ def _submission_view(sub: Submission | None, *, staff: bool) -> dict[str, Any] |
 
 
 def sitting_link(sitting: Sitting) -> str:
-    return portal.portal_path(sitting)
+    return sitting_rules.portal_path(sitting)
 
 
 def sitting_view(sitting: Sitting, *, staff: bool = True) -> dict[str, Any]:
@@ -440,7 +450,7 @@ def sitting_view(sitting: Sitting, *, staff: bool = True) -> dict[str, Any]:
         "expires_at": sitting.expires_at,
         "started_at": sitting.started_at,
         "submitted_at": sitting.submitted_at,
-        "deadline": portal.deadline(sitting),
+        "deadline": sitting_rules.deadline(sitting),
         "items": items,
         "answered": sum(1 for i in items if i["submission"]),
     }
@@ -461,6 +471,16 @@ def sitting_view(sitting: Sitting, *, staff: bool = True) -> dict[str, Any]:
                 "needs_review": [i for i in items if _status(i) == Submission.Status.NEEDS_REVIEW],
                 "ungraded": [
                     i for i in items if _status(i) in (Submission.Status.RECEIVED, Submission.Status.INVALID)
+                ],
+                # Why automatic grading failed: for the whole run, and per item (staff only; a re-run
+                # of automatic grading retries these items).
+                "grading_error": result.get("grading_error", ""),
+                "grading_errors": [
+                    {"position": i["position"], "title": i["question"]["title"], "reason": reason}
+                    for i in items
+                    if i["submission"]
+                    and _status(i) != Submission.Status.GRADED
+                    and (reason := i["submission"]["result"].get("grading_error"))
                 ],
             }
         )
@@ -491,8 +511,8 @@ def _by_competency(raw: dict[str, Any], competencies: Iterable[dict[str, Any]]) 
 def candidate_view(sitting: Sitting) -> dict[str, Any]:
     """Everything the candidate's page shows (no scores, no keys, no grader notes)."""
     view = sitting_view(sitting, staff=False)
-    view["open"] = sitting.status in portal.OPEN_STATUSES and timezone.now() < portal.deadline(sitting)
-    view["max_upload_bytes"] = portal.max_upload_bytes()
+    view["open"] = sitting_rules.is_open(sitting, timezone.now())
+    view["max_upload_bytes"] = sitting_rules.max_upload_bytes()
     view["pass_rule"] = (
         f"{Decimal(sitting.assessment.pass_threshold) * 100:.0f}%"
         if sitting.assessment.pass_threshold is not None

@@ -409,6 +409,11 @@ def assessment_audit_view(assessment: Assessment) -> dict[str, Any]:
     return data
 
 
+def assembly_seed(requisition: Requisition) -> str:
+    """The tie-break seed of a requisition's assessment: the one its interview kits use."""
+    return f"requisition-{requisition.pk}"
+
+
 def assemble_assessment(actor: Any, requisition: Requisition, *, title: str = "") -> Assessment:
     """A draft assessment for the requisition, from its job profile's competencies and the framework's
     weights (see `assembly` for how questions are picked). The same bank and profile give the same
@@ -420,7 +425,11 @@ def assemble_assessment(actor: Any, requisition: Requisition, *, title: str = ""
     version, weights, difficulty = framework_competencies(family, seniority)
     chosen = [(c, w) for c, w in weights if c in wanted] or weights
     picks = assembly.select_items(
-        _candidates(), chosen, difficulty=difficulty, seniority=seniority, role_family=family
+        _candidates(),
+        chosen,
+        difficulty=difficulty,
+        role_family=family,
+        seed=assembly_seed(requisition),
     )
     if not picks:
         raise ValidationFailed(
@@ -456,6 +465,7 @@ def assemble_assessment(actor: Any, requisition: Requisition, *, title: str = ""
             "version": assembly.ASSEMBLY_VERSION,
             "seniority": seniority,
             "difficulty": difficulty,
+            "seed": assembly_seed(requisition),
             "profile_competencies": wanted,
         }
         audit.record(AuditLog.Action.CREATE, assessment, after=after, actor=user)
@@ -673,7 +683,7 @@ def new_assessment_version(actor: Any, assessment: Assessment) -> Assessment:
 
 def sitting_path(sitting: Sitting) -> str:
     """The candidate's link (path only; faces add the scheme and host)."""
-    from cadre.screening.portal import portal_path
+    from cadre.screening.sitting_rules import portal_path
 
     return portal_path(sitting)
 
