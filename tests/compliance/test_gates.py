@@ -238,6 +238,16 @@ def test_citizens_need_no_expiry_others_do():
     assert not passed and "expiry date not given" in reason
 
 
+def test_a_citizens_document_must_be_unexpired_when_examined():
+    expired = work_auth_details(citizen=True, document_type="US passport", expires_on="2020-03-01")
+    passed, reason = reasons("work_authorization", expired)
+    assert not passed and "Form I-9 needs an unexpired document" in reason
+    # A passport valid when examined keeps the gate open-ended even after it lapses later.
+    valid = work_auth_details(citizen=True, document_type="US passport", expires_on="2026-12-31")
+    result = evaluate("work_authorization", valid, US, as_of=AS_OF)
+    assert result.passed and result.expires_on is None
+
+
 def test_expired_work_authorization_fails():
     passed, reason = reasons("work_authorization", work_auth_details(expires_on="2026-06-30"))
     assert not passed and "work authorization expired" in reason

@@ -28,7 +28,7 @@ from typing import Any
 
 from cadre.taxonomy.models import CLEARANCE_ORDER, ClearanceLevel
 
-GATE_VERSION = "gates-2026.11.1"
+GATE_VERSION = "gates-2026.11.2"
 
 CLASSIFICATION = "classification"
 IP_ASSIGNMENT = "ip_assignment"
@@ -334,9 +334,19 @@ def evaluate_work_authorization(
     check.text("document_type", "document type")
     # Citizenship does not expire (no reverification); anyone else's authorization does.
     citizen = _flag(details.get("citizen")) is True
-    expires_on = None if citizen else check.date_field("expires_on", "authorization expiry date")
+    if citizen:
+        # The gate itself never expires, but the document examined (Form I-9) had to be unexpired.
+        document_expiry = check.date_field("expires_on", "document expiry date", required=False)
+        expires_on = None
+    else:
+        document_expiry = expires_on = check.date_field("expires_on", "authorization expiry date")
     check.not_expired(expires_on, "work authorization")
     verified_on = check.date_field("verified_on", "verification date", past=True)
+    if citizen and document_expiry and verified_on and document_expiry < verified_on:
+        check.fail(
+            f"the document had expired ({document_expiry.isoformat()}) when it was examined on "
+            f"{verified_on.isoformat()}: Form I-9 needs an unexpired document"
+        )
     return check.result(WORK_AUTHORIZATION, expires_on=expires_on, verified_on=verified_on)
 
 
