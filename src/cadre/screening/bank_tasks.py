@@ -6,8 +6,10 @@ anchors come from the same data: the floor is what a know-nothing answer scores 
 predicting the training mean) and the target is what the true generating function scores on the test
 rows, so a candidate's metric maps to 0..1 points by `scoring.task_points`.
 
-Coding tasks: starter code (public) and a hidden `unittest` suite; the checks each test makes are
-described publicly (the candidate sees what is checked, not how).
+Coding tasks: starter code (public) and hidden test *cases* (sandbox "cases" format: calls into the
+candidate's solution and the expected results, as JSON). Only the calls enter the sandbox; the host
+compares the JSON results with the expected values, so the candidate's code cannot forge a pass. The
+checks each case makes are described publicly (the candidate sees what is checked, not the data).
 
 `TASK_DATA_VERSION` is bumped whenever a generator changes; a changed task is a new question version.
 """
@@ -17,6 +19,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
+import random
+import statistics
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +30,9 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import roc_auc_score, root_mean_squared_error
 
-TASK_DATA_VERSION = "1"
+from cadre.screening import sandbox
+
+TASK_DATA_VERSION = "2"  # 2: coding tasks' hidden tests are data (sandbox cases), judged on the host
 _ZIP_DATE = (2025, 1, 1, 0, 0, 0)  # fixed timestamps so the archive bytes are reproducible
 
 
@@ -257,76 +264,77 @@ def precision_at_k(recommended: Sequence[str], relevant: Collection[str], k: int
     raise NotImplementedError
 '''
 
-PRECISION_TESTS = """\
-import unittest
-
-from solution import precision_at_k
+PRECISION_FN = "precision_at_k"
 
 
-class PrecisionAtKTests(unittest.TestCase):
-    def test_all_relevant(self):
-        self.assertEqual(precision_at_k(["a", "b", "c"], {"a", "b", "c"}, 3), 1.0)
-
-    def test_none_relevant(self):
-        self.assertEqual(precision_at_k(["x", "y"], {"a"}, 2), 0.0)
-
-    def test_only_top_k_counts(self):
-        self.assertAlmostEqual(precision_at_k(["x", "a", "b", "c"], {"a", "b", "c"}, 2), 0.5)
-
-    def test_fewer_recommendations_than_k(self):
-        self.assertAlmostEqual(precision_at_k(["a"], {"a"}, 4), 0.25)
-
-    def test_duplicates_count_once(self):
-        self.assertAlmostEqual(precision_at_k(["a", "a", "b"], {"a"}, 3), 1 / 3)
-
-    def test_relevant_as_list_or_tuple(self):
-        self.assertAlmostEqual(precision_at_k(["q", "r", "s"], ["r", "s"], 3), 2 / 3)
-        self.assertAlmostEqual(precision_at_k(["q", "r", "s"], ("q",), 3), 1 / 3)
-
-    def test_empty_recommendations(self):
-        self.assertEqual(precision_at_k([], {"a"}, 5), 0.0)
-
-    def test_rejects_non_positive_k(self):
-        for k in (0, -3):
-            with self.assertRaises(ValueError):
-                precision_at_k(["a"], {"a"}, k)
-
-    def test_rejects_non_integer_k(self):
-        with self.assertRaises((TypeError, ValueError)):
-            precision_at_k(["a"], {"a"}, 2.5)
-
-    def test_inputs_not_modified(self):
-        recommended, relevant = ["b", "a", "b"], ["a"]
-        precision_at_k(recommended, relevant, 2)
-        self.assertEqual(recommended, ["b", "a", "b"])
-        self.assertEqual(relevant, ["a"])
-
-    def test_returns_float(self):
-        self.assertIsInstance(precision_at_k(["a", "b"], {"a"}, 2), float)
-
-    def test_large_input(self):
-        recommended = [f"item{i}" for i in range(50_000)]
-        relevant = [f"item{i}" for i in range(0, 50_000, 2)]
-        self.assertAlmostEqual(precision_at_k(recommended, relevant, 40_000), 0.5)
+def _p(name: str, args: list[Any], **fields: Any) -> dict[str, Any]:
+    return {"name": name, "call": PRECISION_FN, "args": args, **fields}
 
 
-if __name__ == "__main__":
-    unittest.main()
-"""
+_TOL = {"abs": 1e-7, "rel": 0.0}  # what unittest's assertAlmostEqual allows (7 decimal places)
+
+# Hidden tests as data (sandbox "cases" format): only the calls go into the sandbox; the expected values
+# stay on the host, which compares the JSON results the sandbox returns (see sandbox.run_cases).
+PRECISION_CASES: list[dict[str, Any]] = [
+    _p("all_relevant", [["a", "b", "c"], {"$set": ["a", "b", "c"]}, 3], expected=1.0),
+    _p("none_relevant", [["x", "y"], {"$set": ["a"]}, 2], expected=0.0),
+    _p(
+        "only_top_k_counts",
+        [["x", "a", "b", "c"], {"$set": ["a", "b", "c"]}, 2],
+        expected=0.5,
+        tolerance=_TOL,
+    ),
+    _p("fewer_recommendations_than_k", [["a"], {"$set": ["a"]}, 4], expected=0.25, tolerance=_TOL),
+    _p("duplicates_count_once", [["a", "a", "b"], {"$set": ["a"]}, 3], expected=1 / 3, tolerance=_TOL),
+    {
+        "name": "relevant_as_list_or_tuple",
+        "steps": [
+            {"call": PRECISION_FN, "args": [["q", "r", "s"], ["r", "s"], 3], "emit": True},
+            {"call": PRECISION_FN, "args": [["q", "r", "s"], {"$tuple": ["q"]}, 3], "emit": True},
+        ],
+        "expected": [2 / 3, 1 / 3],
+        "tolerance": _TOL,
+    },
+    _p("empty_recommendations", [[], {"$set": ["a"]}, 5], expected=0.0),
+    {
+        "name": "rejects_non_positive_k",
+        "steps": [{"call": PRECISION_FN, "args": [["a"], {"$set": ["a"]}, k], "emit": True} for k in (0, -3)],
+        "expected": [{"$raises": "ValueError"}, {"$raises": "ValueError"}],
+    },
+    _p("rejects_non_integer_k", [["a"], {"$set": ["a"]}, 2.5], raises=["TypeError", "ValueError"]),
+    {
+        "name": "inputs_not_modified",
+        "steps": [
+            {"let": "recommended", "value": ["b", "a", "b"]},
+            {"let": "relevant", "value": ["a"]},
+            {"call": PRECISION_FN, "args": [{"$ref": "recommended"}, {"$ref": "relevant"}, 2]},
+            {"show": {"$ref": "recommended"}},
+            {"show": {"$ref": "relevant"}},
+        ],
+        "expected": [["b", "a", "b"], ["a"]],
+    },
+    _p("returns_float", [["a", "b"], {"$set": ["a"]}, 2], expected=0.5, strict_type=True),
+    _p(
+        "large_input",
+        [{"$strings": ["item", 0, 50_000]}, {"$strings": ["item", 0, 50_000, 2]}, 40_000],
+        expected=0.5,
+        tolerance=_TOL,
+    ),
+]
 
 PRECISION_CHECKS = [
-    ("test_all_relevant", "every top-k item relevant gives 1.0"),
-    ("test_none_relevant", "no relevant item gives 0.0"),
-    ("test_only_top_k_counts", "items after position k are ignored"),
-    ("test_fewer_recommendations_than_k", "fewer than k recommendations: the denominator stays k"),
-    ("test_duplicates_count_once", "a repeated item counts once"),
-    ("test_relevant_as_list_or_tuple", "`relevant` may be a list or a tuple"),
-    ("test_empty_recommendations", "no recommendations gives 0.0"),
-    ("test_rejects_non_positive_k", "k <= 0 raises ValueError"),
-    ("test_rejects_non_integer_k", "a non-integer k is refused"),
-    ("test_inputs_not_modified", "the inputs are not modified"),
-    ("test_returns_float", "the result is a float"),
-    ("test_large_input", "tens of thousands of items are handled within the time limit"),
+    ("all_relevant", "every top-k item relevant gives 1.0"),
+    ("none_relevant", "no relevant item gives 0.0"),
+    ("only_top_k_counts", "items after position k are ignored"),
+    ("fewer_recommendations_than_k", "fewer than k recommendations: the denominator stays k"),
+    ("duplicates_count_once", "a repeated item counts once"),
+    ("relevant_as_list_or_tuple", "`relevant` may be a list or a tuple"),
+    ("empty_recommendations", "no recommendations gives 0.0"),
+    ("rejects_non_positive_k", "k <= 0 raises ValueError"),
+    ("rejects_non_integer_k", "a non-integer k is refused"),
+    ("inputs_not_modified", "the inputs are not modified"),
+    ("returns_float", "the result is a float"),
+    ("large_input", "tens of thousands of items are handled within the time limit"),
 ]
 
 RUNNING_STATS_SLUG = "code-streaming-mean-variance"
@@ -364,102 +372,135 @@ class RunningStats:
         raise NotImplementedError
 '''
 
-RUNNING_STATS_TESTS = """\
-import math
-import random
-import statistics
-import unittest
 
-from solution import RunningStats
-
-
-def stats_of(values):
-    s = RunningStats()
-    for v in values:
-        s.push(v)
-    return s
+def _new(name: str, values: Any = None) -> list[dict[str, Any]]:
+    """Steps that make a RunningStats bound to `name` and push `values` (a list or an expression)."""
+    steps: list[dict[str, Any]] = [{"call": "RunningStats", "as": name}]
+    if values is not None:
+        steps.append({"on": name, "method": "push", "each": values})
+    return steps
 
 
-class RunningStatsTests(unittest.TestCase):
-    def test_known_values(self):
-        s = stats_of([2, 4, 4, 4, 5, 5, 7, 9])
-        self.assertEqual(s.count, 8)
-        self.assertAlmostEqual(s.mean, 5.0)
-        self.assertAlmostEqual(s.variance(ddof=0), 4.0)
-        self.assertAlmostEqual(s.variance(), 32 / 7)
-
-    def test_matches_statistics_module(self):
-        rng = random.Random(7)
-        values = [rng.gauss(3.5, 2.0) for _ in range(5_000)]
-        s = stats_of(values)
-        self.assertTrue(math.isclose(s.mean, statistics.fmean(values), rel_tol=1e-9))
-        self.assertTrue(math.isclose(s.variance(), statistics.variance(values), rel_tol=1e-9))
-
-    def test_numerically_stable(self):
-        s = stats_of([1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16])
-        self.assertTrue(math.isclose(s.variance(), 30.0, rel_tol=1e-6))
-
-    def test_single_value(self):
-        s = stats_of([3.25])
-        self.assertEqual(s.mean, 3.25)
-        self.assertEqual(s.variance(ddof=0), 0.0)
-        with self.assertRaises(ValueError):
-            s.variance()
-
-    def test_empty(self):
-        s = RunningStats()
-        self.assertEqual(s.count, 0)
-        with self.assertRaises(ValueError):
-            s.mean
-        with self.assertRaises(ValueError):
-            s.variance(ddof=0)
-
-    def test_merge_equals_one_stream(self):
-        rng = random.Random(11)
-        values = [rng.uniform(-50, 50) for _ in range(3_001)]
-        merged = stats_of(values[:1_234]).merge(stats_of(values[1_234:]))
-        whole = stats_of(values)
-        self.assertEqual(merged.count, whole.count)
-        self.assertTrue(math.isclose(merged.mean, whole.mean, rel_tol=1e-9, abs_tol=1e-12))
-        self.assertTrue(math.isclose(merged.variance(), whole.variance(), rel_tol=1e-9))
-
-    def test_merge_with_empty(self):
-        s = stats_of([1.0, 2.0, 4.0])
-        for merged in (s.merge(RunningStats()), RunningStats().merge(s)):
-            self.assertEqual(merged.count, 3)
-            self.assertAlmostEqual(merged.mean, 7 / 3)
-            self.assertAlmostEqual(merged.variance(), statistics.variance([1.0, 2.0, 4.0]))
-
-    def test_merge_leaves_inputs_unchanged(self):
-        a, b = stats_of([1.0, 2.0]), stats_of([10.0])
-        a.merge(b)
-        self.assertEqual((a.count, b.count), (2, 1))
-        self.assertAlmostEqual(a.mean, 1.5)
-
-    def test_large_stream(self):
-        s = RunningStats()
-        for i in range(200_000):
-            s.push(i % 10)
-        self.assertEqual(s.count, 200_000)
-        self.assertAlmostEqual(s.mean, 4.5)
-        self.assertAlmostEqual(s.variance(ddof=0), 8.25)
+def _read(name: str, *what: str) -> list[dict[str, Any]]:
+    """Emitting steps: "count"/"mean" read the attribute, "var0"/"var1" call variance(ddof=0/1)."""
+    steps: list[dict[str, Any]] = []
+    for item in what:
+        if item.startswith("var"):
+            steps.append({"on": name, "method": "variance", "kwargs": {"ddof": int(item[3:])}, "emit": True})
+        else:
+            steps.append({"on": name, "attr": item, "emit": True})
+    return steps
 
 
-if __name__ == "__main__":
-    unittest.main()
-"""
+def _running_stats_cases() -> list[dict[str, Any]]:
+    """The expected values are computed here, on the host, with Python's statistics module."""
+    gauss = random.Random(7)
+    normal = [gauss.gauss(3.5, 2.0) for _ in range(5_000)]
+    uniform_rng = random.Random(11)
+    uniform = [uniform_rng.uniform(-50, 50) for _ in range(3_001)]
+    known = [2, 4, 4, 4, 5, 5, 7, 9]
+    small = [1.0, 2.0, 4.0]
+    raises = {"$raises": "ValueError"}
+    return [
+        {
+            "name": "known_values",
+            "steps": [*_new("s", known), *_read("s", "count", "mean", "var0", "var1")],
+            "expected": [8, 5.0, 4.0, 32 / 7],
+            "tolerance": _TOL,
+        },
+        {
+            "name": "matches_statistics_module",
+            "steps": [*_new("s", normal), *_read("s", "mean", "var1")],
+            "expected": [statistics.fmean(normal), statistics.variance(normal)],
+            "tolerance": {"abs": 0.0, "rel": 1e-9},
+        },
+        {
+            "name": "numerically_stable",
+            "steps": [*_new("s", [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16]), *_read("s", "var1")],
+            "expected": [30.0],
+            "tolerance": {"abs": 0.0, "rel": 1e-6},
+        },
+        {
+            "name": "single_value",
+            "steps": [*_new("s", [3.25]), *_read("s", "mean", "var0", "var1")],
+            "expected": [3.25, 0.0, raises],
+        },
+        {
+            "name": "empty",
+            "steps": [*_new("s"), *_read("s", "count", "mean", "var0")],
+            "expected": [0, raises, raises],
+        },
+        {
+            "name": "merge_equals_one_stream",
+            "steps": [
+                *_new("a", uniform[:1_234]),
+                *_new("b", uniform[1_234:]),
+                {"on": "a", "method": "merge", "args": [{"$ref": "b"}], "as": "m"},
+                *_read("m", "count", "mean", "var1"),
+            ],
+            "expected": [len(uniform), statistics.fmean(uniform), statistics.variance(uniform)],
+            "tolerance": {"abs": 1e-12, "rel": 1e-9},
+        },
+        {
+            "name": "merge_with_empty",
+            "steps": [
+                *_new("s", small),
+                *_new("e1"),
+                *_new("e2"),
+                {"on": "s", "method": "merge", "args": [{"$ref": "e1"}], "as": "m1"},
+                {"on": "e2", "method": "merge", "args": [{"$ref": "s"}], "as": "m2"},
+                *_read("m1", "count", "mean", "var1"),
+                *_read("m2", "count", "mean", "var1"),
+            ],
+            "expected": [3, 7 / 3, statistics.variance(small)] * 2,
+            "tolerance": _TOL,
+        },
+        {
+            "name": "merge_leaves_inputs_unchanged",
+            "steps": [
+                *_new("a", [1.0, 2.0]),
+                *_new("b", [10.0]),
+                {"on": "a", "method": "merge", "args": [{"$ref": "b"}]},
+                *_read("a", "count", "mean"),
+                *_read("b", "count"),
+            ],
+            "expected": [2, 1.5, 1],
+            "tolerance": _TOL,
+        },
+        {
+            "name": "large_stream",
+            "steps": [
+                *_new("s", {"$repeat": [list(range(10)), 20_000]}),
+                *_read("s", "count", "mean", "var0"),
+            ],
+            "expected": [200_000, 4.5, 8.25],
+            "tolerance": _TOL,
+        },
+    ]
+
 
 RUNNING_STATS_CHECKS = [
-    ("test_known_values", "mean, population and sample variance of a small known list"),
-    ("test_matches_statistics_module", "agrees with Python's statistics module on 5,000 values"),
-    ("test_numerically_stable", "stays accurate for large values close together"),
-    ("test_single_value", "one value: variance with ddof=1 is refused"),
-    ("test_empty", "an empty stream has no mean or variance"),
-    ("test_merge_equals_one_stream", "merging two halves equals one pass over everything"),
-    ("test_merge_with_empty", "merging with an empty stream changes nothing"),
-    ("test_merge_leaves_inputs_unchanged", "merge returns a new object"),
-    ("test_large_stream", "200,000 pushes within the time limit"),
+    ("known_values", "mean, population and sample variance of a small known list"),
+    ("matches_statistics_module", "agrees with Python's statistics module on 5,000 values"),
+    ("numerically_stable", "stays accurate for large values close together"),
+    ("single_value", "one value: variance with ddof=1 is refused"),
+    ("empty", "an empty stream has no mean or variance"),
+    ("merge_equals_one_stream", "merging two halves equals one pass over everything"),
+    ("merge_with_empty", "merging with an empty stream changes nothing"),
+    ("merge_leaves_inputs_unchanged", "merge returns a new object"),
+    ("large_stream", "200,000 pushes within the time limit"),
 ]
+
+
+def cases_document(cases: list[dict[str, Any]]) -> str:
+    """The hidden material of a coding task: the cases as canonical JSON (checked by sandbox.parse_cases)."""
+    doc = {"format": sandbox.CASES_FORMAT, "cases": cases}
+    sandbox.parse_cases(doc)
+    return json.dumps(doc, sort_keys=True, indent=1)
+
+
+PRECISION_TESTS = cases_document(PRECISION_CASES)
+RUNNING_STATS_TESTS = cases_document(_running_stats_cases())
 
 
 def _coding_task(
@@ -468,6 +509,7 @@ def _coding_task(
     spec = {
         "language": "python",
         "filename": "solution.py",
+        "tests_format": sandbox.CASES_FORMAT,
         "checks": [{"test": name, "description": text} for name, text in checks],
         "limits": {"cpu_seconds": 5, "wall_seconds": 10, "memory_mb": 256, "max_processes": 16},
         "max_bytes": 200_000,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import asdict
 from typing import Any
 
@@ -31,10 +32,15 @@ from cadre.screening.models import AssessmentItem, Question, Sitting, Submission
 from cadre.screening.services import sitting_audit_view, submission_audit_view
 
 ITEM_DECISION_KIND = "assessment_grade"
+# The one definition of the sitting-score decision kind. compliance.monitoring.ASSESSMENT_KIND repeats it
+# as a plain string because compliance may not import screening; tests/screening/test_grading_safety.py
+# checks that the two agree.
 SITTING_DECISION_KIND = "assessment_score"
 SITTING_SUBJECT = "requisitions.requisition"
 CHOICE_GRADER_VERSION = "choice-1.0"
 UNANSWERED = "not_answered"
+
+logger = logging.getLogger(__name__)
 
 
 def _sha(obj: Any) -> str:
@@ -115,7 +121,7 @@ def _grade_predictions(sitting: Sitting, submission: Submission, question: Quest
     spec = question.spec
     before = submission_audit_view(submission)
     task = grading.TaskSpec.from_config(spec["grading"])
-    floor, target = float(spec["scoring"]["floor"]), float(spec["scoring"]["target"])
+    floor, target = scoring.task_anchors(spec.get("scoring"), task.metric_info.direction)
     data = bytes(Submission.objects.values_list("upload", flat=True).get(pk=submission.pk) or b"")
     problems: list[str] = list(submission.errors)
     outcome: grading.GradeResult | None = None
@@ -130,7 +136,7 @@ def _grade_predictions(sitting: Sitting, submission: Submission, question: Quest
     submission.grader_version = grading.GRADING_VERSION
     if outcome is None:
         points = 0.0
-        submission.score = None
+        submission.score = scoring.quantize(points)
         submission.errors = problems
         submission.result = {"points": 0.0, "valid": False, "problems": len(problems)}
         digest = _sha(data)
@@ -138,12 +144,13 @@ def _grade_predictions(sitting: Sitting, submission: Submission, question: Quest
     else:
         points = scoring.task_points(outcome.score, floor, target)
         view = outcome.candidate_view()
-        submission.score = scoring.quantize(outcome.score)
+        # The score column holds points (0..1) for every kind; the raw metric, however extreme, is JSON.
+        submission.score = scoring.quantize(points)
         submission.result = {
             "points": points,
             "valid": True,
             "metric": outcome.metric,
-            "value": outcome.score,
+            "value": scoring.json_number(outcome.score),
             "direction": outcome.direction,
             "n": outcome.n,
             "floor": floor,
@@ -155,7 +162,7 @@ def _grade_predictions(sitting: Sitting, submission: Submission, question: Quest
         digest = outcome.inputs_digest
         explanation = {
             "metric": outcome.metric,
-            "value": outcome.score,
+            "value": scoring.json_number(outcome.score),
             "n": outcome.n,
             "floor": floor,
             "target": target,
@@ -180,11 +187,14 @@ def _grade_code(sitting: Sitting, submission: Submission, question: Question) ->
     data = bytes(Submission.objects.values_list("upload", flat=True).get(pk=submission.pk) or b"")
     limits = _limits(question.spec)
     tests = bytes(question.hidden_data or b"").decode("utf-8")
+    # Only the cases format is trustworthy (the host judges the results); unittest results are advisory.
+    advisory = not sandbox.is_cases_document(tests)
     if submission.status == Submission.Status.INVALID:
         result: sandbox.SandboxResult | None = None
     else:
         try:
-            result = sandbox.run_tests(data.decode("utf-8"), tests, limits=limits)
+            run = sandbox.run_tests if advisory else sandbox.run_cases
+            result = run(data.decode("utf-8"), tests, limits=limits)
         except (sandbox.SandboxInputError, UnicodeDecodeError) as exc:
             submission.errors = [str(exc)]
             submission.status = Submission.Status.INVALID
@@ -192,6 +202,25 @@ def _grade_code(sitting: Sitting, submission: Submission, question: Question) ->
     if result is not None and result.status == sandbox.Status.SANDBOX_UNAVAILABLE:
         submission.errors = ["the sandbox is not available on this server: grade this answer by its rubric"]
         submission.result = {"sandbox": "unavailable", "reason": result.reason}
+        _save_grade(sitting, submission, status=Submission.Status.NEEDS_REVIEW, before=before)
+        return
+    if result is not None and advisory:
+        # The candidate's code shares a process with unittest and can forge its outcome: a suggestion for
+        # the person who grades this answer by its rubric, never an automatic score.
+        submission.grader_version = sandbox.SANDBOX_VERSION
+        submission.errors = [
+            "unittest-format hidden tests can be forged by the code under test: grade this answer by its "
+            "rubric (the sandbox figures are advisory)"
+        ]
+        submission.result = {
+            "advisory": True,
+            "status": result.status,
+            "reason": result.reason,
+            "tests_passed": result.tests_passed,
+            "tests_total": result.tests_total,
+            "tests": [{"name": t.name, "outcome": t.outcome} for t in result.tests],
+            "sandbox_version": result.sandbox_version,
+        }
         _save_grade(sitting, submission, status=Submission.Status.NEEDS_REVIEW, before=before)
         return
     submission.grader_version = sandbox.SANDBOX_VERSION
@@ -243,8 +272,50 @@ def _grade_code(sitting: Sitting, submission: Submission, question: Question) ->
         )  # fmt: skip
 
 
+def _grade_item(sitting: Sitting, submission: Submission, question: Question) -> None:
+    if question.kind == Question.Kind.MULTIPLE_CHOICE:
+        _grade_choice(sitting, submission, question)
+    elif question.kind == Question.Kind.ML_TASK:
+        _grade_predictions(sitting, submission, question)
+    elif question.kind == Question.Kind.CODING_TASK:
+        _grade_code(sitting, submission, question)
+    else:
+        _save_grade(
+            sitting,
+            submission,
+            status=Submission.Status.NEEDS_REVIEW,
+            before=submission_audit_view(submission),
+        )
+
+
+def _record_error(submission: Submission, exc: BaseException) -> None:
+    """An item whose grader failed keeps its status (received or invalid: not graded, so the sitting
+    stays submitted and "Run automatic grading" retries it) and gets the reason in `result` for staff
+    (`result` is never shown to the candidate). The failure is logged with its traceback."""
+    logger.exception("grading submission #%s failed", submission.pk)
+    fresh = Submission.objects.defer("upload").get(pk=submission.pk)
+    before = submission_audit_view(fresh)
+    reason = f"{type(exc).__name__}: {exc}"[:500]
+    fresh.result = {"grading_error": reason, "grading_error_at": timezone.now().isoformat()}
+    fresh.save(update_fields=["result"])
+    audit.record(AuditLog.Action.UPDATE, fresh, before=before, after=submission_audit_view(fresh))
+
+
+def grading_errors(sitting: Sitting) -> dict[int, str]:
+    """item id -> why automatic grading of its latest submission failed (empty when none did)."""
+    return {
+        item_id: str(sub.result["grading_error"])
+        for item_id, sub in latest_submissions(sitting).items()
+        if sub.status != Submission.Status.GRADED and sub.result.get("grading_error")
+    }
+
+
 def grade_sitting(sitting: Sitting) -> Sitting:
-    """Grade every automated item of a submitted sitting not graded yet, then `finalize_sitting`."""
+    """Grade every automated item of a submitted sitting not graded yet, then `finalize_sitting`.
+
+    Each item is graded on its own: a grader that raises leaves that item ungraded with the reason
+    (`grading_errors`) and the others are still graded; the sitting then stays submitted until a
+    re-run (or a person) grades the item."""
     sitting = Sitting.objects.select_related("application", "assessment").get(pk=sitting.pk)
     if sitting.status not in (Sitting.Status.SUBMITTED, Sitting.Status.GRADED):
         raise ValueError("only a submitted sitting is graded")
@@ -256,20 +327,10 @@ def grade_sitting(sitting: Sitting) -> Sitting:
             Submission.Status.NEEDS_REVIEW,
         ):
             continue
-        question = item.question
-        if question.kind == Question.Kind.MULTIPLE_CHOICE:
-            _grade_choice(sitting, submission, question)
-        elif question.kind == Question.Kind.ML_TASK:
-            _grade_predictions(sitting, submission, question)
-        elif question.kind == Question.Kind.CODING_TASK:
-            _grade_code(sitting, submission, question)
-        else:
-            _save_grade(
-                sitting,
-                submission,
-                status=Submission.Status.NEEDS_REVIEW,
-                before=submission_audit_view(submission),
-            )
+        try:
+            _grade_item(sitting, submission, item.question)
+        except Exception as exc:  # one item's failure must not stop the others (see _record_error)
+            _record_error(submission, exc)
     with transaction.atomic():
         locked = (
             Sitting.objects.select_for_update().select_related("application", "assessment").get(pk=sitting.pk)

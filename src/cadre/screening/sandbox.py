@@ -54,6 +54,7 @@ from __future__ import annotations
 import ast
 import errno
 import json
+import math
 import os
 import selectors
 import shutil
@@ -310,17 +311,51 @@ def run_tests(
     language: str = "python",
     bwrap_path: str | None = None,
 ) -> SandboxResult:
-    """Run ``hidden_tests`` (a unittest module that imports ``solution``) against ``candidate_code``."""
+    """Run ``hidden_tests`` (a unittest module that imports ``solution``) against ``candidate_code``.
+
+    ADVISORY ONLY: the tests run in the candidate's process, which can forge their outcome (see the
+    module docstring). Grade with :func:`run_cases`; a unittest result is for a person to review."""
     limits = limits or Limits()
     _validate(candidate_code, hidden_tests, language)
+    return _launch(
+        {"solution": candidate_code, "tests": hidden_tests}, limits, bwrap_path, hidden_tests, None
+    )
+
+
+def run_cases(
+    candidate_code: str,
+    cases: CaseSuite | str | bytes,
+    *,
+    limits: Limits | None = None,
+    language: str = "python",
+    bwrap_path: str | None = None,
+) -> SandboxResult:
+    """Run the candidate's functions on the inputs of each case in the sandbox; judge the results here.
+
+    Only each case's name and steps go into the sandbox. The worker returns each result as plain JSON
+    (or the name of the exception raised); this process compares it with the expected value, which never
+    leaves it. Nothing the candidate's code does inside can turn a wrong result into a pass."""
+    limits = limits or Limits()
+    suite = cases if isinstance(cases, CaseSuite) else parse_cases(cases)
+    _validate_code(candidate_code, language)
+    sent = [{"name": case.name, "steps": list(case.steps)} for case in suite.cases]
+    return _launch({"solution": candidate_code, "cases": sent}, limits, bwrap_path, "", suite)
+
+
+def _launch(
+    request: dict[str, Any],
+    limits: Limits,
+    bwrap_path: str | None,
+    hidden_tests: str,
+    suite: CaseSuite | None,
+) -> SandboxResult:
     ok, why = sandbox_available(bwrap_path)
     if not ok:
         return SandboxResult(status=Status.SANDBOX_UNAVAILABLE, reason=why, limits=limits)
     path = bwrap_path or default_bwrap()
 
     payload = {
-        "solution": candidate_code,
-        "tests": hidden_tests,
+        **request,
         "limits": {
             "cpu_seconds": limits.cpu_seconds,
             "wall_seconds": limits.wall_seconds,
@@ -369,6 +404,8 @@ def run_tests(
 
     text = _redact(output.decode("utf-8", "replace"), hidden_tests)
     report = _parse_report(report_bytes)
+    if suite is not None and report is not None:
+        report = judge_report(report, suite)
     outer_code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
     outer_signal = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
     return _result(
@@ -385,13 +422,19 @@ def run_tests(
     )
 
 
-def _validate(candidate_code: str, hidden_tests: str, language: str) -> None:
+def _validate_code(candidate_code: str, language: str) -> None:
     if language not in LANGUAGES:
         raise SandboxInputError(f"language {language!r} is not supported (supported: {', '.join(LANGUAGES)})")
-    if not isinstance(candidate_code, str) or not isinstance(hidden_tests, str):
-        raise SandboxInputError("candidate code and hidden tests must be text")
+    if not isinstance(candidate_code, str):
+        raise SandboxInputError("candidate code must be text")
     if len(candidate_code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
         raise SandboxInputError(f"the candidate's code is larger than {MAX_CODE_BYTES // 1024} KB")
+
+
+def _validate(candidate_code: str, hidden_tests: str, language: str) -> None:
+    if not isinstance(candidate_code, str) or not isinstance(hidden_tests, str):
+        raise SandboxInputError("candidate code and hidden tests must be text")
+    _validate_code(candidate_code, language)
     if len(hidden_tests.encode("utf-8", "surrogatepass")) > MAX_TESTS_BYTES:
         raise SandboxInputError(f"the hidden tests are larger than {MAX_TESTS_BYTES // 1024} KB")
     try:
@@ -722,3 +765,390 @@ def _classify(
     if total and passed == total:
         return Status.PASSED, f"all {total} tests passed{leftover}"
     return Status.FAILED, f"{passed} of {total} tests passed{leftover}"
+
+
+# --------------------------------------------------------------------------------------------------
+# The "cases" format: hidden tests as data, judged on the host
+
+CASES_FORMAT = "cadre-cases-1"
+MAX_CASES = 500
+MAX_CASE_NAME = 100
+MAX_STEPS = 200
+MAX_RESULT_CHARS = 2_000_000
+_NAME_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_EXPRESSIONS = frozenset({"$ref", "$literal", "$tuple", "$set", "$range", "$strings", "$repeat", "$float"})
+_STEP_KEYS = frozenset(
+    {"call", "on", "method", "attr", "args", "kwargs", "each", "as", "emit", "show", "let", "value"}
+)
+_CASE_KEYS = frozenset(
+    {"name", "call", "args", "kwargs", "expected", "raises", "tolerance", "strict_type", "steps"}
+)
+_RAISES = "$raises"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """One expected result: a JSON value, or (``raises`` non-empty) one of these exception names."""
+
+    value: Any = None
+    raises: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    steps: tuple[dict[str, Any], ...]
+    expected: tuple[Expect, ...]
+    abs_tol: float = 0.0
+    rel_tol: float = 0.0
+    strict_type: bool = False
+
+
+@dataclass(frozen=True)
+class CaseSuite:
+    cases: tuple[Case, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [case.name for case in self.cases]
+
+
+def is_cases_document(data: bytes | str) -> bool:
+    """Whether hidden test material is in the cases format (JSON with ``"format": "cadre-cases-1"``)."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    if not text.lstrip().startswith("{"):
+        return False
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and doc.get("format") == CASES_FORMAT
+
+
+def parse_cases(data: str | bytes | dict[str, Any]) -> CaseSuite:
+    """Validate a cases document. A case is either a single call::
+
+        {"name": "empty", "call": "precision_at_k", "args": [[], {"$set": ["a"]}, 5], "kwargs": {},
+         "expected": 0.0, "tolerance": 1e-9, "strict_type": false}     # or "raises": "ValueError"
+
+    or a scenario of steps, each emitting step producing one result, matched in order with ``expected``
+    (a list; ``{"$raises": "ValueError"}`` or ``{"$raises": ["TypeError", "ValueError"]}`` expects an
+    exception)::
+
+        {"name": "known", "steps": [
+            {"call": "RunningStats", "as": "s"},                 # call a top-level name of solution.py
+            {"on": "s", "method": "push", "each": [2, 4, 4]},    # one call per item, results dropped
+            {"on": "s", "attr": "count", "emit": true},          # read an attribute
+            {"on": "s", "method": "variance", "kwargs": {"ddof": 0}, "emit": true},
+            {"let": "xs", "value": [1, 2]},                      # bind a value (e.g. to pass by $ref)
+            {"show": {"$ref": "xs"}}],                           # emit a value the steps hold
+         "expected": [3, 0.888...], "tolerance": {"abs": 1e-7, "rel": 0}}
+
+    Arguments are JSON, plus single-key expressions: ``$ref`` (a name bound with ``as``), ``$tuple``,
+    ``$set``, ``$range`` ([start, stop, step]), ``$strings`` ([prefix, start, stop, step]: "item0"...),
+    ``$repeat`` ([list, times]), ``$float`` ("inf", "nan"...), ``$literal`` (a dict taken as is).
+    ``tolerance`` (a number: absolute and relative, or ``{"abs", "rel"}``) applies to every number in
+    the results; ``strict_type`` makes int and float differ (bool never equals a number)."""
+    if isinstance(data, dict):
+        doc: Any = data
+    else:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        if len(text.encode("utf-8", "surrogatepass")) > MAX_TESTS_BYTES:
+            raise SandboxInputError(f"the hidden test cases are larger than {MAX_TESTS_BYTES // 1024} KB")
+        try:
+            doc = json.loads(text)
+        except ValueError as exc:
+            raise SandboxInputError(f"the hidden test cases are not valid JSON: {exc}") from exc
+    if not isinstance(doc, dict) or doc.get("format") != CASES_FORMAT:
+        raise SandboxInputError(f'the hidden test cases must be an object with "format": "{CASES_FORMAT}"')
+    raw = doc.get("cases")
+    if not isinstance(raw, list) or not raw:
+        raise SandboxInputError('the hidden test cases define no case: "cases" must be a non-empty list')
+    if len(raw) > MAX_CASES:
+        raise SandboxInputError(f"at most {MAX_CASES} cases")
+    cases = [_parse_case(item, index) for index, item in enumerate(raw)]
+    names = [case.name for case in cases]
+    if len(set(names)) != len(names):
+        raise SandboxInputError("case names must be unique")
+    return CaseSuite(tuple(cases))
+
+
+def _parse_case(item: Any, index: int) -> Case:
+    where = f"case {index + 1}"
+    if not isinstance(item, dict):
+        raise SandboxInputError(f"{where} must be an object")
+    unknown = set(item) - _CASE_KEYS
+    if unknown:
+        raise SandboxInputError(f"{where} has unknown keys: {', '.join(sorted(unknown))}")
+    name = item.get("name")
+    if not isinstance(name, str) or not name or len(name) > MAX_CASE_NAME or set(name) - _NAME_OK:
+        raise SandboxInputError(f"{where} needs a name of letters, digits, '_', '.' or '-'")
+    where = f"case {name!r}"
+    if "steps" in item:
+        if {"call", "args", "kwargs", "raises"} & set(item):
+            raise SandboxInputError(f"{where}: give either steps or call/args/kwargs/raises, not both")
+        steps = item["steps"]
+        if not isinstance(steps, list) or not steps or len(steps) > MAX_STEPS:
+            raise SandboxInputError(f"{where}: steps must be a list of 1 to {MAX_STEPS} steps")
+        expected_raw = item.get("expected")
+        if not isinstance(expected_raw, list):
+            raise SandboxInputError(f"{where}: expected must be a list (one entry per emitted result)")
+        expected = tuple(_parse_expect(value, where) for value in expected_raw)
+    else:
+        call = item.get("call")
+        if not isinstance(call, str) or not call.isidentifier():
+            raise SandboxInputError(f"{where}: call must name a function of the solution")
+        steps = [{"call": call, "args": item.get("args", []), "kwargs": item.get("kwargs", {}), "emit": True}]
+        if ("expected" in item) == ("raises" in item):
+            raise SandboxInputError(f"{where}: give exactly one of expected and raises")
+        if "raises" in item:
+            expected = (_parse_expect({_RAISES: item["raises"]}, where),)
+        else:
+            expected = (Expect(value=item["expected"]),)
+    bound: set[str] = set()
+    emitted = sum(_check_step(step, where, bound) for step in steps)
+    if emitted != len(expected):
+        raise SandboxInputError(f"{where}: {emitted} emitted results but {len(expected)} expected")
+    abs_tol, rel_tol = _parse_tolerance(item.get("tolerance"), where)
+    strict = item.get("strict_type", False)
+    if not isinstance(strict, bool):
+        raise SandboxInputError(f"{where}: strict_type must be true or false")
+    return Case(name, tuple(steps), expected, abs_tol, rel_tol, strict)
+
+
+def _parse_expect(value: Any, where: str) -> Expect:
+    if isinstance(value, dict) and set(value) == {_RAISES}:
+        names = value[_RAISES]
+        names = [names] if isinstance(names, str) else names
+        if (
+            not isinstance(names, list)
+            or not names
+            or not all(isinstance(n, str) and n.isidentifier() for n in names)
+        ):
+            raise SandboxInputError(f"{where}: raises must be an exception name or a list of names")
+        return Expect(raises=tuple(names))
+    return Expect(value=value)
+
+
+def _parse_tolerance(value: Any, where: str) -> tuple[float, float]:
+    if value is None:
+        return 0.0, 0.0
+    if isinstance(value, dict) and set(value) <= {"abs", "rel"}:
+        pair = (value.get("abs", 0.0), value.get("rel", 0.0))
+    else:
+        pair = (value, value)
+    for number in pair:
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 <= number < 1:
+            raise SandboxInputError(f"{where}: tolerance must be a number from 0 to 1 or {{abs, rel}}")
+    return float(pair[0]), float(pair[1])
+
+
+def _check_step(step: Any, where: str, bound: set[str]) -> int:
+    """Validate one step (names, expression forms); returns 1 when it emits a result."""
+    if not isinstance(step, dict) or set(step) - _STEP_KEYS:
+        raise SandboxInputError(
+            f"{where}: a step is an object with keys among {', '.join(sorted(_STEP_KEYS))}"
+        )
+    if "let" in step:
+        if set(step) != {"let", "value"} or not isinstance(step["let"], str) or not step["let"]:
+            raise SandboxInputError(f'{where}: a let step is {{"let": name, "value": ...}}')
+        _check_expr(step["value"], where, bound)
+        bound.add(step["let"])
+        return 0
+    if "show" in step:
+        if set(step) != {"show"}:
+            raise SandboxInputError(f"{where}: a show step has no other key")
+        _check_expr(step["show"], where, bound)
+        return 1
+    if ("call" in step) == ("on" in step):
+        raise SandboxInputError(f"{where}: a step has exactly one of call and on")
+    if "call" in step:
+        if not isinstance(step["call"], str) or not step["call"].isidentifier():
+            raise SandboxInputError(f"{where}: call must name a function or class of the solution")
+    else:
+        if step["on"] not in bound:
+            raise SandboxInputError(f"{where}: {step['on']!r} is used before a step binds it with 'as'")
+        if ("method" in step) == ("attr" in step):
+            raise SandboxInputError(f"{where}: an 'on' step has exactly one of method and attr")
+        member = step.get("method", step.get("attr"))
+        if not isinstance(member, str) or not member.isidentifier() or member.startswith("__"):
+            raise SandboxInputError(f"{where}: method/attr must be a public name")
+    if "each" in step and ("method" not in step or {"args", "kwargs", "emit"} & set(step)):
+        raise SandboxInputError(f"{where}: each is for a method called once per item, emitting nothing")
+    args, kwargs = step.get("args", []), step.get("kwargs", {})
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        raise SandboxInputError(f"{where}: args must be a list and kwargs an object")
+    for value in (args, kwargs, step.get("each", [])):
+        _check_expr(value, where, bound)
+    emit = step.get("emit", False)
+    if not isinstance(emit, bool):
+        raise SandboxInputError(f"{where}: emit must be true or false")
+    if "as" in step:
+        if not isinstance(step["as"], str) or not step["as"]:
+            raise SandboxInputError(f"{where}: as must be a name")
+        bound.add(step["as"])
+    return int(emit)
+
+
+def _check_expr(value: Any, where: str, bound: set[str]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _check_expr(item, where, bound)
+        return
+    if not isinstance(value, dict):
+        return
+    if len(value) == 1:
+        ((key, arg),) = value.items()
+        if key in ("$ref",) and arg not in bound:
+            raise SandboxInputError(f"{where}: $ref {arg!r} is not bound by an earlier step")
+        if key in _EXPRESSIONS:
+            if key == "$literal":
+                return
+            _check_expr_arg(key, arg, where)
+            _check_expr(arg, where, bound)
+            return
+        if key.startswith("$"):
+            raise SandboxInputError(f"{where}: unknown expression {key}")
+    for item in value.values():
+        _check_expr(item, where, bound)
+
+
+def _check_expr_arg(key: str, arg: Any, where: str) -> None:
+    def ints(values: Any, low: int, high: int) -> bool:
+        return (
+            isinstance(values, list)
+            and low <= len(values) <= high
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        )
+
+    ok = {
+        "$ref": isinstance(arg, str),
+        "$tuple": isinstance(arg, list),
+        "$set": isinstance(arg, list),
+        "$range": ints(arg, 1, 3),
+        "$strings": isinstance(arg, list) and bool(arg) and isinstance(arg[0], str) and ints(arg[1:], 1, 3),
+        "$repeat": isinstance(arg, list)
+        and len(arg) == 2
+        and isinstance(arg[0], list)
+        and ints(arg[1:], 1, 1),
+        "$float": arg in ("inf", "-inf", "nan"),
+    }[key]
+    if not ok:
+        raise SandboxInputError(f"{where}: bad argument for {key}")
+
+
+def judge_report(report: dict[str, Any], suite: CaseSuite) -> dict[str, Any]:
+    """Turn the worker's per-case results into test outcomes by comparing them, here, with the expected
+    values. The worker's own claims are ignored: a "test" event it sends is dropped, ids are the suite's,
+    and only the first result sent for a case counts."""
+    by_name = {case.name: case for case in suite.cases}
+    events: list[dict[str, Any]] = []
+    judged: set[str] = set()
+    for event in report.get("tests") or []:
+        if not isinstance(event, dict):
+            continue
+        kind, name = event.get("event"), event.get("id")
+        if kind == "done":
+            events.append({"event": "done"})
+        elif kind == "start" and name in by_name and name not in judged:
+            events.append({"event": "start", "id": name})
+        elif kind == "case" and name in by_name and name not in judged:
+            judged.add(str(name))
+            events.append(_judge_case(by_name[str(name)], event))
+    judged_report = dict(report)
+    judged_report.update(static_ids=suite.names, plan=None, tests=events)
+    return judged_report
+
+
+def _judge_case(case: Case, event: dict[str, Any]) -> dict[str, Any]:
+    verdict: dict[str, Any] = {"event": "test", "id": case.name}
+    outputs = event.get("outputs")
+    outputs = outputs if isinstance(outputs, list) else []
+    aborted = event.get("aborted") if isinstance(event.get("aborted"), dict) else None
+    problems: list[str] = []
+    error: dict[str, Any] | None = None
+    for index, expect in enumerate(case.expected):
+        got = outputs[index] if index < len(outputs) and isinstance(outputs[index], dict) else None
+        label = f"result {index + 1}"
+        if got is None:
+            problems.append(f"{label}: no result")
+            continue
+        if "raises" in got:
+            raised = str(got.get("raises"))[:100]
+            if expect.raises:
+                if raised not in expect.raises:
+                    problems.append(f"{label}: raised {raised}, expected {' or '.join(expect.raises)}")
+            else:
+                problems.append(f"{label}: raised {raised}, expected {_show(expect.value)}")
+                error = error or got
+            continue
+        if "json" not in got:
+            problems.append(f"{label}: {str(got.get('invalid', 'no result'))[:200]}")
+            continue
+        text = got["json"]
+        try:
+            if not isinstance(text, str) or len(text) > MAX_RESULT_CHARS:
+                raise ValueError("result too large")
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            problems.append(f"{label}: not a readable JSON value")
+            continue
+        if expect.raises:
+            problems.append(
+                f"{label}: returned {_show(value)}, expected {' or '.join(expect.raises)} to be raised"
+            )
+        elif not _matches(value, expect.value, case):
+            problems.append(f"{label}: returned {_show(value)}, expected {_show(expect.value)}")
+    if aborted is not None:
+        error = aborted
+        problems.insert(
+            0, f"step {int(aborted.get('step', 0)) + 1} raised {str(aborted.get('raises'))[:100]}"
+        )
+    if not problems:
+        verdict["outcome"] = Outcome.PASSED.value
+        return verdict
+    if error is not None:
+        verdict["outcome"] = Outcome.ERROR.value
+        verdict["error_type"] = str(error.get("raises", "Exception"))[:100]
+        verdict["process_limit"] = bool(error.get("process_limit"))
+        if isinstance(error.get("errno"), str):
+            verdict["errno"] = error["errno"]
+    else:
+        verdict["outcome"] = Outcome.FAILED.value
+        verdict["error_type"] = "WrongResult"
+    verdict["detail"] = "\n".join(problems)[:2000]
+    return verdict
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+def _matches(actual: Any, expected: Any, case: Case) -> bool:
+    """JSON equality on the host's own parsed values, numbers within the case's tolerance."""
+    if isinstance(expected, bool) or expected is None:
+        return type(actual) is type(expected) and actual == expected
+    if isinstance(expected, int | float):
+        if type(actual) not in (int, float):
+            return False
+        if case.strict_type and type(actual) is not type(expected):
+            return False
+        if case.abs_tol or case.rel_tol:
+            return math.isclose(actual, expected, rel_tol=case.rel_tol, abs_tol=case.abs_tol)
+        return bool(actual == expected)
+    if isinstance(expected, str):
+        return type(actual) is str and actual == expected
+    if isinstance(expected, list):
+        return (
+            type(actual) is list
+            and len(actual) == len(expected)
+            and all(_matches(a, e, case) for a, e in zip(actual, expected, strict=True))
+        )
+    if isinstance(expected, dict):
+        return (
+            type(actual) is dict
+            and set(actual) == set(expected)
+            and all(_matches(actual[k], expected[k], case) for k in expected)
+        )
+    return False

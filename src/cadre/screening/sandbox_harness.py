@@ -7,7 +7,9 @@ imported by Cadre: standard library only, no ``cadre`` import, nothing from the 
 Protocol (argv: ``IN_FD OUT_FD``):
 
 * ``IN_FD`` (an anonymous memfd only this process holds) carries one JSON payload: the candidate's
-  ``solution`` source, the hidden ``tests`` source and the ``limits``. It is read and closed before
+  ``solution`` source, the ``limits`` and either ``cases`` (the *cases* format: each case's name and
+  the steps that call the candidate's functions, **without** expected values) or the hidden unittest
+  ``tests`` source (the older, advisory-only format). It is read and closed before
   any candidate code exists, so the hidden tests are never a file inside the sandbox.
 * ``OUT_FD`` (a pipe to the host) receives one JSON report when everything in the sandbox has ended.
 
@@ -22,13 +24,21 @@ writes the report. It samples the number of tasks in the namespace, stops everyt
 limit (reporting the tests finished so far and the one that was running), and kills and reaps any
 process the code leaves behind.
 
-What this does and does not protect: the candidate's code runs in the worker, the same process as
+Cases format (what grading uses): the worker imports ``solution``, runs each case's steps and sends
+back, per emitted result, ``json.dumps`` of a value it has checked is made of exact built-in JSON types
+(dict/list/str/int/float/bool/None; a subclass or any other object is reported as invalid), or the
+name of the exception raised. It never sees an expected value and never decides pass or fail: the
+host compares the returned JSON with the expected values it kept. The candidate's code can of course
+write any bytes to the events pipe, but all it can claim is "my function returned X" for the inputs
+it was given, which is worth a pass only if X is the right answer.
+
+Unittest format (advisory only): the candidate's code runs in the worker, the same process as
 the tests, so it can read the tests' code objects and could monkeypatch ``unittest`` to make the
 worker *claim* passes. It cannot make a test disappear (the supervisor expects every statically
 found test and marks a silent one ``not_run``/``error``), cannot write the report, cannot outlive
 the supervisor's deadline and cannot see the tests' source as a file. Forged passes are therefore
-possible only by deliberate tampering inside the worker, which shows in the staff-only details; a
-task whose integrity matters more should be reviewed by a person.
+possible by tampering inside the worker (reproduced: patching ``unittest.TestCase.run`` gives a clean
+"pass"), so Cadre never scores a unittest-format result automatically: a person reviews it.
 """
 
 from __future__ import annotations
@@ -229,6 +239,159 @@ def _worker(code: types.CodeType, events_fd: int, cpu_seconds: int) -> None:
     _flush_and_exit(0)
 
 
+# --------------------------------------------------------------------------------------------------
+# Cases worker (the "cases" format: data in, plain JSON out; the verdict is made on the host)
+
+_PLAIN_TYPES = (dict, list, str, int, float, bool, type(None))
+MAX_DEPTH = 64
+
+
+def _plain_json(value: Any, depth: int = 0) -> str:
+    """Why ``value`` is not plain JSON (exact built-in types only: no subclass, no custom __eq__), or ''."""
+    kind = type(value)
+    if depth > MAX_DEPTH:
+        return "nested too deeply"
+    if kind not in _PLAIN_TYPES:
+        return f"a {kind.__name__!s}, not a JSON value (dict, list, str, int, float, bool or None)"
+    if kind is float and (value != value or value in (float("inf"), float("-inf"))):
+        return "a non-finite float"
+    if kind is list:
+        for item in value:
+            problem = _plain_json(item, depth + 1)
+            if problem:
+                return problem
+    elif kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                return "a dict with a non-string key"
+            problem = _plain_json(item, depth + 1)
+            if problem:
+                return problem
+    return ""
+
+
+def _expand(expr: Any, names: dict[str, Any]) -> Any:
+    """Build a call argument from the case's data (see sandbox.py for the expression forms)."""
+    if type(expr) is list:
+        return [_expand(item, names) for item in expr]
+    if type(expr) is not dict:
+        return expr
+    if len(expr) == 1:
+        ((key, arg),) = expr.items()
+        if key == "$ref":
+            return names[arg]
+        if key == "$literal":
+            return arg
+        if key == "$tuple":
+            return tuple(_expand(arg, names))
+        if key == "$set":
+            return set(_expand(arg, names))
+        if key == "$range":
+            return list(range(*arg))
+        if key == "$strings":
+            prefix, *bounds = arg
+            return [f"{prefix}{i}" for i in range(*bounds)]
+        if key == "$repeat":
+            values, times = arg
+            return list(_expand(values, names)) * int(times)
+        if key == "$float":
+            return float(arg)
+    return {key: _expand(item, names) for key, item in expr.items()}
+
+
+def _run_case(module: Any, steps: list[dict[str, Any]], main_pid: int) -> dict[str, Any]:
+    """Run one case's steps; each step marked ``emit`` (and each ``show``) adds one output."""
+    names: dict[str, Any] = {}
+    outputs: list[dict[str, Any]] = []
+    for index, step in enumerate(steps):
+        emit = bool(step.get("emit")) or "show" in step
+        try:
+            if "let" in step:
+                names[str(step["let"])] = _expand(step["value"], names)
+                continue
+            if "show" in step:
+                value = _expand(step["show"], names)
+            elif "call" in step:
+                target = getattr(module, str(step["call"]))
+                value = target(
+                    *_expand(step.get("args", []), names), **_expand(step.get("kwargs", {}), names)
+                )
+            else:
+                subject = names[str(step["on"])]
+                if "attr" in step:
+                    value = getattr(subject, str(step["attr"]))
+                else:
+                    method = getattr(subject, str(step["method"]))
+                    if "each" in step:
+                        for item in _expand(step["each"], names):
+                            method(item)
+                        value = None
+                    else:
+                        value = method(
+                            *_expand(step.get("args", []), names), **_expand(step.get("kwargs", {}), names)
+                        )
+        except BaseException as exc:  # noqa: BLE001 - the candidate's exception is the output
+            if os.getpid() != main_pid:
+                _flush_and_exit(0)
+            info = _describe_error((type(exc), exc, exc.__traceback__))
+            info["raises"] = info.pop("error_type")
+            info["message"] = str(exc)[:200] if type(exc) in (ValueError, TypeError) else ""
+            if not emit:
+                return {"outputs": outputs, "aborted": {"step": index, **info}}
+            outputs.append(info)
+            continue
+        if os.getpid() != main_pid:  # a process the candidate forked returned here: it reports nothing
+            _flush_and_exit(0)
+        if "as" in step:
+            names[str(step["as"])] = value
+        if emit:
+            problem = _plain_json(value)
+            if problem:
+                outputs.append({"invalid": problem})
+            else:
+                try:
+                    outputs.append({"json": json.dumps(value, allow_nan=False)})
+                except (ValueError, TypeError, RecursionError) as exc:
+                    outputs.append({"invalid": f"not serialisable as JSON ({type(exc).__name__})"})
+    return {"outputs": outputs}
+
+
+def _cases_worker(cases: list[dict[str, Any]], events_fd: int, cpu_seconds: int) -> None:
+    main_pid = os.getpid()
+
+    def send(event: dict[str, Any]) -> None:
+        if os.getpid() != main_pid:
+            return
+        with contextlib.suppress(OSError):
+            _write_all(events_fd, (json.dumps(event) + "\n").encode())
+
+    _set_limit(resource.RLIMIT_CPU, cpu_seconds, cpu_seconds + 1)
+    sys.argv = ["solution"]
+    sys.path.insert(0, SCRATCH)
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError):
+            reconfigure(line_buffering=True)
+    try:
+        import solution  # noqa: PLC0415 - the candidate's code, imported only here, in the worker
+    except BaseException as exc:  # noqa: BLE001 - anything the solution raises on import is reported
+        if os.getpid() != main_pid:
+            _flush_and_exit(0)
+        err = (type(exc), exc, exc.__traceback__)
+        event: dict[str, Any] = {"event": "load_error", **_describe_error(err)}
+        event["detail"] = _format_error(err)
+        send(event)
+        _flush_and_exit(0)
+    if os.getpid() != main_pid:
+        _flush_and_exit(0)
+    for case in cases:
+        name = str(case["name"])
+        send({"event": "start", "id": name})
+        send({"event": "case", "id": name, **_run_case(solution, case["steps"], main_pid)})
+    send({"event": "done"})
+    _flush_and_exit(0)
+
+
 def _iter_tests(suite: Any) -> list[Any]:
     found: list[Any] = []
     for item in suite:
@@ -297,14 +460,19 @@ def supervise(payload: dict[str, Any], out_fd: int) -> dict[str, Any]:
     _set_limit(resource.RLIMIT_MEMLOCK, 0)
 
     report: dict[str, Any] = {"harness": 1, "tests": [], "load_error": None, "plan": None}
-    tests_source = str(payload["tests"])
-    try:
-        report["static_ids"] = static_test_ids(tests_source)
-        code = compile(tests_source, f"<{MODULE}>", "exec")
-    except SyntaxError as exc:
-        report["tests_invalid"] = f"SyntaxError at line {exc.lineno}"
-        return report
-    del tests_source
+    cases: list[dict[str, Any]] | None = payload.get("cases")
+    code: types.CodeType | None = None
+    if cases is not None:  # inputs only: the expected values never enter the sandbox
+        report["static_ids"] = [str(case["name"]) for case in cases]
+    else:
+        tests_source = str(payload["tests"])
+        try:
+            report["static_ids"] = static_test_ids(tests_source)
+            code = compile(tests_source, f"<{MODULE}>", "exec")
+        except SyntaxError as exc:
+            report["tests_invalid"] = f"SyntaxError at line {exc.lineno}"
+            return report
+        del tests_source
     solution_path = os.path.join(SCRATCH, "solution.py")
     with open(solution_path, "w", encoding="utf-8") as handle:
         handle.write(str(payload["solution"]))
@@ -318,7 +486,10 @@ def supervise(payload: dict[str, Any], out_fd: int) -> dict[str, Any]:
             os.close(out_fd)
             os.close(events_r)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            _worker(code, events_w, cpu_seconds)
+            if cases is not None:
+                _cases_worker(cases, events_w, cpu_seconds)
+            elif code is not None:
+                _worker(code, events_w, cpu_seconds)
         finally:
             os._exit(70)
     os.close(events_w)
@@ -406,7 +577,7 @@ def supervise(payload: dict[str, Any], out_fd: int) -> dict[str, Any]:
             report["load_error"] = event
         elif kind == "plan" and isinstance(event.get("ids"), list):
             report["plan"] = [str(i) for i in event["ids"]][:10000]
-        elif kind in ("start", "test", "done"):
+        elif kind in ("start", "test", "done", "case"):
             report["tests"].append(event)
     return report
 
