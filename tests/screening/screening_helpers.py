@@ -20,12 +20,13 @@ CHURN = bank_tasks.CHURN_SLUG
 LATENCY = bank_tasks.LATENCY_SLUG
 PRECISION = bank_tasks.PRECISION_SLUG
 STATS = bank_tasks.RUNNING_STATS_SLUG
+# Hidden coding tests are JSON cases whose expected values never leave the host: their keys, raw or
+# HTML-escaped, must never appear in a page or response.
 HIDDEN_TEST_NEEDLES = (
-    "1e9 + 13",
-    "rel_tol=1e-6",
-    "range(0, 50_000, 2)",
-    "class PrecisionAtKTests(unittest.TestCase)",
-    "class RunningStatsTests(unittest.TestCase)",
+    '"expected":',
+    "&quot;expected&quot;:",
+    '"$raises"',
+    "&quot;$raises&quot;",
 )
 
 PRECISION_SOLUTION = """\

@@ -58,7 +58,7 @@ TASKS: tuple[tuple[Any, str, int, str, str, list[str]], ...] = (
         2,
         "Coding task: precision@k",
         "Implement `precision_at_k` in the starter file exactly as its docstring specifies and upload it "
-        "as solution.py. It runs against hidden unit tests in an isolated sandbox (no network, limited "
+        "as solution.py. It runs against hidden test cases in an isolated sandbox (no network, limited "
         "CPU time and memory); the checks they make are listed below.",
         [],
     ),
@@ -68,7 +68,7 @@ TASKS: tuple[tuple[Any, str, int, str, str, list[str]], ...] = (
         3,
         "Coding task: streaming mean and variance",
         "Implement the `RunningStats` class in the starter file (one pass, constant memory, mergeable, "
-        "numerically stable) and upload it as solution.py. It runs against hidden unit tests in an "
+        "numerically stable) and upload it as solution.py. It runs against hidden test cases in an "
         "isolated sandbox (no network, limited CPU time and memory); the checks they make are listed "
         "below.",
         [],
