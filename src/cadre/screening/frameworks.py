@@ -30,6 +30,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from cadre.screening import difficulty
+
 FRAMEWORK_VERSION = "frameworks-2026.11.1"
 DATA_PATH = Path(__file__).resolve().parent / "data" / "competencies.json"
 
@@ -606,10 +608,6 @@ class Kit:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _tiebreak(seed: str, question_id: str) -> str:
-    return hashlib.sha256(f"{seed}\x1f{question_id}".encode()).hexdigest()
-
-
 def interview_kit(framework: Framework, stage: str, *, seed: str = "", library: Library | None = None) -> Kit:
     """The structured-interview kit for one stage of a framework (deterministic for the same seed)."""
     lib = library or load_library()
@@ -623,7 +621,7 @@ def interview_kit(framework: Framework, stage: str, *, seed: str = "", library: 
     ranked = {
         c.slug: sorted(
             (q for q in c.definition.questions if q.stage == stage),
-            key=lambda q: (abs(q.difficulty - target), _tiebreak(seed, q.id)),
+            key=lambda q: difficulty.rank_key(q.difficulty, target, q.id, seed),
         )
         for c in eligible
     }
