@@ -19,7 +19,7 @@ from cadre.pipeline.models import StageEvent
 from cadre.requisitions.models import JobProfile
 from cadre.screening import decisions, frameworks, interview_services
 from cadre.screening.interview_services import ScorecardInvalid
-from cadre.screening.models import CompetencyRating, DecisionRuleSet, Scorecard
+from cadre.screening.models import CompetencyRating, DecisionRuleSet, Interview, Scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -63,14 +63,14 @@ def test_interview_snapshots_the_kit_of_the_requisitions_framework(recruiter, te
     assert "kit" not in created.after  # the row keeps the kit; the log keeps its digest
 
 
-def test_every_candidate_on_a_requisition_gets_the_same_questions(recruiter, tenant_a):
+def test_every_candidate_on_a_requisition_gets_the_same_questions(recruiter, tenant_a, ivan):
     other = applicant(recruiter, tenant_a.requisition, "Cleo Marsh", "cleo")
-    first = new_interview(recruiter, tenant_a.application, [])
-    second = new_interview(recruiter, other, [])
+    first = new_interview(recruiter, tenant_a.application, [ivan])
+    second = new_interview(recruiter, other, [ivan])
     assert first.kit == second.kit
 
 
-def test_the_job_profiles_competencies_limit_the_kit(recruiter, tenant_a):
+def test_the_job_profiles_competencies_limit_the_kit(recruiter, tenant_a, ivan):
     JobProfile.objects.update_or_create(
         requisition=tenant_a.requisition,
         defaults={
@@ -79,7 +79,7 @@ def test_the_job_profiles_competencies_limit_the_kit(recruiter, tenant_a):
             "competencies": ["coding", "model-evaluation", "deep-learning"],
         },
     )
-    interview = new_interview(recruiter, tenant_a.application, [])
+    interview = new_interview(recruiter, tenant_a.application, [ivan])
     assert interview_services.kit_slugs(interview) == ["coding", "model_evaluation"]
     assert any("job profile screens on" in note for note in interview.kit["notes"])
 
@@ -96,6 +96,21 @@ def test_stage_and_interviewer_problems_are_clear(recruiter, tenant_a, tenant_b,
     new_interview(recruiter, tenant_a.application, [ivan, tenant_a.hiring_manager])
     with pytest.raises(ValidationFailed, match="already has a technical screen interview"):
         new_interview(recruiter, tenant_a.application, [])
+
+
+def test_an_interview_needs_at_least_one_interviewer(recruiter, tenant_a, ivan, jade):
+    with pytest.raises(ValidationFailed, match="choose at least one interviewer") as exc:
+        new_interview(recruiter, tenant_a.application, [])
+    assert exc.value.field == "interviewers"
+    assert not Interview.objects.filter(application=tenant_a.application).exists()  # nothing half-made
+    interview = new_interview(recruiter, tenant_a.application, [ivan])
+    with pytest.raises(ValidationFailed, match="keeps at least one interviewer") as removing:
+        interview_services.update_interviewers(recruiter, interview, remove=[ivan.pk])
+    assert removing.value.field == "remove"
+    assert list(interview.interviewers.all()) == [ivan]
+    # Swapping the last interviewer for another in one change is fine.
+    interview_services.update_interviewers(recruiter, interview, add=[jade.pk], remove=[ivan.pk])
+    assert list(interview.interviewers.all()) == [jade]
 
 
 def test_only_editors_create_interviews_and_scoping_hides_other_clients(tenant_a, tenant_b):

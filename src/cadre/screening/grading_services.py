@@ -1,7 +1,8 @@
 """Automated grading of a submitted sitting and its score, each grade logged as a DecisionRecord.
 
 - multiple choice: against the question's hidden key (`CHOICE_GRADER_VERSION`);
-- ML task: the latest predictions file against the hidden labels with `grading` (`GRADING_VERSION`);
+- ML task: the latest valid predictions file (`latest_submissions`) against the hidden labels with
+  `grading` (`GRADING_VERSION`);
 - coding task: the latest source file against the hidden tests in the `sandbox` (`SANDBOX_VERSION`),
   run outside any database transaction (it may take the task's wall-time limit); resource use recorded;
 - short answers and take-homes wait for a person's rubric grade (`services.grade_rubric`).
@@ -30,6 +31,7 @@ from cadre.core.models import AuditLog, DecisionRecord
 from cadre.screening import grading, sandbox, scoring
 from cadre.screening.models import AssessmentItem, Question, Sitting, Submission
 from cadre.screening.services import sitting_audit_view, submission_audit_view
+from cadre.screening.sitting_rules import graded_attempt
 
 ITEM_DECISION_KIND = "assessment_grade"
 # The one definition of the sitting-score decision kind. compliance.monitoring.ASSESSMENT_KIND repeats it
@@ -50,11 +52,14 @@ def _sha(obj: Any) -> str:
 
 
 def latest_submissions(sitting: Sitting) -> dict[int, Submission]:
-    """The latest attempt of each item (what is graded)."""
-    latest: dict[int, Submission] = {}
+    """The attempt of each item that is graded (`sitting_rules.graded_attempt`): the latest one without
+    problems, so that a later upload with problems never replaces an earlier good file; the latest one
+    when every attempt had problems."""
+    by_item: dict[int, list[Submission]] = {}
     for sub in Submission.objects.filter(sitting=sitting).defer("upload").order_by("item_id", "-attempt"):
-        latest.setdefault(sub.item_id, sub)
-    return latest
+        by_item.setdefault(sub.item_id, []).append(sub)
+    chosen = {item_id: graded_attempt(subs) for item_id, subs in by_item.items()}
+    return {item_id: sub for item_id, sub in chosen.items() if sub is not None}
 
 
 def _items(sitting: Sitting) -> list[AssessmentItem]:

@@ -210,7 +210,8 @@ def create_interview(
     scheduled_at: Any = None,
 ) -> Interview:
     """A structured interview for the application at `stage`, with the kit snapshot and its framework
-    version. One interview per stage and application (add interviewers to the existing one instead)."""
+    version. One interview per stage and application (add interviewers to the existing one instead); at
+    least one interviewer, and `update_interviewers` never removes the last one."""
     user = require_editor(actor)
     application = _visible_application(user, application)
     kit = kit_for(application.requisition, stage)
@@ -228,6 +229,11 @@ def create_interview(
             field="stage",
         )
     people = _interviewer_users(application, interviewers)
+    if not people:
+        raise ValidationFailed(
+            "choose at least one interviewer: an interview without interviewers can collect no scorecards",
+            field="interviewers",
+        )
     if scheduled_at is not None and timezone.is_naive(scheduled_at):
         raise ValidationFailed("scheduled_at needs a time zone", field="scheduled_at")
     data = kit.as_dict()
@@ -271,6 +277,12 @@ def update_interviewers(
         if started:
             raise ValidationFailed(
                 f"{', '.join(sorted(started))} already started a scorecard and stays on the interview",
+                field="remove",
+            )
+        kept = set(locked.interviewers.values_list("pk", flat=True)) - set(remove_ids)
+        if not kept and not to_add:
+            raise ValidationFailed(
+                "an interview keeps at least one interviewer: add someone before removing the last one",
                 field="remove",
             )
         if to_add:

@@ -10,7 +10,9 @@ Uploads are refused early: the faces call `check_declared_size` on the request's
 reading the body and read it through `CappedUploadHandler`, which stops the stream past
 `max_upload_bytes()` (20 MB unless `CADRE_SCREENING_MAX_UPLOAD_BYTES` says otherwise), so a 1 GB upload
 costs at most the cap. The raw bytes, size and sha256 of every upload are kept; each upload is a new
-attempt, and what is graded is the latest attempt of each item at submission.
+attempt. Files without problems and files with problems are counted apart (`sitting_rules.upload_allowance`:
+10 good files, 30 rejected ones), and what is graded is the latest attempt without problems
+(`sitting_rules.graded_attempt`): a later file with problems never replaces an earlier good one.
 """
 
 from __future__ import annotations
@@ -39,16 +41,22 @@ from cadre.screening.services import sitting_audit_view, submission_audit_view
 from cadre.screening.sitting_rules import (  # the read-only rules, shared with selectors
     DEFAULT_MAX_UPLOAD_BYTES,
     LINK_SALT,
+    MAX_INVALID_UPLOADS,
+    MAX_VALID_UPLOADS,
     OPEN_STATUSES,
     deadline,
+    graded_attempt,
     max_upload_bytes,
     portal_path,
     sign,
+    upload_allowance,
 )
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD_BYTES",
     "LINK_SALT",
+    "MAX_INVALID_UPLOADS",
+    "MAX_VALID_UPLOADS",
     "OPEN_STATUSES",
     "deadline",
     "max_upload_bytes",
@@ -57,7 +65,6 @@ __all__ = [
 ]
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries, headers and the CSRF field around the file
-MAX_UPLOAD_ATTEMPTS = 10
 MAX_TEXT_CHARS = 100_000
 VIA = "portal"
 logger = logging.getLogger(__name__)
@@ -392,10 +399,41 @@ def _upload_problems(question: Question, name: str, data: bytes) -> list[str]:
     return []
 
 
+def _graded_file(attempts: list[Submission]) -> str:
+    """The end of a refusal naming the file that will be graded (the last without problems), or ""."""
+    graded = graded_attempt(attempts)
+    if graded is None or graded.upload_size is None or graded.status == Submission.Status.INVALID:
+        return ""
+    at = timezone.localtime(graded.created_at)
+    return (
+        f"; your last valid file, “{graded.upload_name}” uploaded {at:%d %b %Y %H:%M %Z} "
+        f"(sha256 {graded.upload_sha256[:12]}…), will be graded"
+    )
+
+
+def _check_allowance(attempts: list[Submission], *, has_problems: bool) -> None:
+    """Conflict when this upload would pass the item's limit: files without problems and files with
+    problems are counted apart, so rejected files never use up the candidate's allowance."""
+    allowance = upload_allowance(attempts)
+    if allowance.valid_left == 0:
+        raise Conflict(
+            f"this item already has {allowance.max_valid} accepted files, the most allowed: no more uploads"
+            + _graded_file(attempts)
+        )
+    if has_problems and allowance.invalid_left == 0:
+        raise Conflict(
+            f"this file has problems and this item already had {allowance.max_invalid} files with problems, "
+            f"the most allowed: only a file without problems is taken now (check it against the format "
+            f"above before uploading)" + _graded_file(attempts)
+        )
+
+
 def upload(sitting: Sitting, item_id: int, *, name: str, data: bytes) -> Submission:
     """Store one upload for an ML task, coding task or take-home as a new attempt, with its bytes, size and
-    sha256. A file with problems is kept too (status invalid, with the problems listed for the candidate);
-    only the latest attempt counts."""
+    sha256. A file with problems is kept too (status invalid, with the problems listed for the candidate)
+    but is never graded while an earlier file without problems exists: the latest file without problems
+    counts. Files without problems are limited to `MAX_VALID_UPLOADS` per item; files with problems are
+    counted apart, up to `MAX_INVALID_UPLOADS` (Conflict past either, naming the file that will be graded)."""
     _require_open(sitting)
     start(sitting)
     item = _items(sitting).get(int(item_id))
@@ -413,9 +451,10 @@ def upload(sitting: Sitting, item_id: int, *, name: str, data: bytes) -> Submiss
     with transaction.atomic():
         sitting = _lock_open(sitting)
         current = _latest(sitting, item)
-        uploads = Submission.objects.filter(sitting=sitting, item=item, upload__isnull=False).count()
-        if uploads >= MAX_UPLOAD_ATTEMPTS:
-            raise Conflict(f"this item already has {MAX_UPLOAD_ATTEMPTS} uploads, the most allowed")
+        attempts = list(
+            Submission.objects.filter(sitting=sitting, item=item).defer("upload").order_by("-attempt")
+        )
+        _check_allowance(attempts, has_problems=bool(problems))
         submission = Submission.objects.create(
             sitting=sitting,
             item=item,

@@ -24,8 +24,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from cadre.core.exceptions import CadreError, NotFound
-from cadre.screening import portal, selectors
-from cadre.screening.models import AssessmentItem, Question, Sitting
+from cadre.screening import portal, selectors, sitting_rules
+from cadre.screening.models import AssessmentItem, Question, Sitting, Submission
 from cadre.screening.views import _download
 
 
@@ -46,6 +46,52 @@ def _resolve(token: str) -> Sitting:
     return portal.resolve(token)
 
 
+def _file_row(sub: Submission | None) -> dict[str, Any] | None:
+    if sub is None or sub.upload_size is None:
+        return None
+    return {
+        "name": sub.upload_name,
+        "size": sub.upload_size,
+        "sha256": sub.upload_sha256,
+        "at": sub.created_at,
+        "errors": list(sub.errors),
+    }
+
+
+def _limits() -> dict[str, int]:
+    return {
+        "max_valid_uploads": sitting_rules.MAX_VALID_UPLOADS,
+        "max_invalid_uploads": sitting_rules.MAX_INVALID_UPLOADS,
+    }
+
+
+def _candidate_view(sitting: Sitting) -> dict[str, Any]:
+    """The candidate's page: the selector's view, each file item with its upload allowance and (when the
+    latest file had problems) that rejected file, and no figure about the hidden labels."""
+    view = selectors.candidate_view(sitting)
+    states = sitting_rules.upload_states(sitting)
+    for item in view["items"]:
+        question = item["question"]
+        metric = question.get("metric")
+        if metric:  # the target anchor is what the true process scores on the hidden labels: staff only
+            question["metric"] = {k: v for k, v in metric.items() if k not in ("target", "points_rule")}
+        if question["kind"] not in portal.UPLOAD_KINDS:
+            continue
+        state = states.get(item["id"])
+        allowance = state.allowance if state else sitting_rules.upload_allowance([])
+        item["uploads"] = {
+            "valid": allowance.valid,
+            "invalid": allowance.invalid,
+            "max_valid": allowance.max_valid,
+            "max_invalid": allowance.max_invalid,
+            "valid_left": allowance.valid_left,
+            "invalid_left": allowance.invalid_left,
+            "exhausted": allowance.exhausted,
+            "rejected": _file_row(state.rejected_latest if state else None),
+        }
+    return view
+
+
 @require_GET
 def take(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -53,8 +99,13 @@ def take(request: HttpRequest, token: str) -> HttpResponse:
         portal.check_not_expired(sitting)
     except portal.LinkError as exc:
         return _link_error(request, exc)
-    view = selectors.candidate_view(sitting)
-    context = {"sitting": view, "token": token, "submitted": sitting.status not in portal.OPEN_STATUSES}
+    view = _candidate_view(sitting)
+    context = {
+        "sitting": view,
+        "token": token,
+        "submitted": sitting.status not in portal.OPEN_STATUSES,
+        **_limits(),
+    }
     return render(request, "screening/portal.html", context)
 
 
@@ -125,8 +176,14 @@ def take_upload(request: HttpRequest, token: str, item_id: int) -> HttpResponse:
         return redirect(_page(sitting) + f"#item-{item_id}")
     except portal.UploadTooLarge as exc:
         messages.error(request, f"Upload refused: {exc.message}.")
-        view = selectors.candidate_view(sitting)
-        context = {"sitting": view, "token": token, "submitted": False, "upload_error": exc.message}
+        view = _candidate_view(sitting)
+        context = {
+            "sitting": view,
+            "token": token,
+            "submitted": False,
+            "upload_error": exc.message,
+            **_limits(),
+        }
         return render(request, "screening/portal.html", context, status=413)
 
 
@@ -143,8 +200,19 @@ def _store_upload(request: HttpRequest, sitting: Sitting, item_id: int) -> HttpR
         messages.error(request, exc.message)
         return redirect(_page(sitting) + f"#item-{item_id}")
     if submission.errors:
+        state = sitting_rules.upload_states(sitting).get(submission.item_id)
+        graded = state.graded if state else None
+        if graded is not None and graded.pk != submission.pk and graded.upload_size is not None:
+            keep = (
+                f" Your last valid file, “{graded.upload_name}” (sha256 {graded.upload_sha256[:12]}…), "
+                "will be graded unless you upload a better one."
+            )
+        else:
+            keep = ""
         messages.error(
-            request, f"“{submission.upload_name}” was received but has problems: see below and upload again."
+            request,
+            f"“{submission.upload_name}” was received but has problems and will not be graded: see below "
+            f"and upload again.{keep}",
         )
     else:
         messages.success(request, f"“{submission.upload_name}” received ({submission.upload_size:,} bytes).")

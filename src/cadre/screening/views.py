@@ -24,7 +24,7 @@ from cadre.core.exceptions import CadreError, ValidationFailed
 from cadre.pipeline.selectors import get_application
 from cadre.pipeline.stages import Stage
 from cadre.requisitions.selectors import get_requisition, list_requisitions
-from cadre.screening import selectors, services
+from cadre.screening import selectors, services, sitting_rules
 from cadre.screening.grading_services import grade_sitting
 from cadre.screening.models import Assessment, Competency, Question, Sitting
 from cadre.taxonomy.models import RoleFamily
@@ -505,10 +505,35 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             _sitting_action(request, sitting)
+        except ValidationFailed as exc:
+            if request.POST.get("action") != "grade":
+                _error(request, exc)
+                return redirect("screening-sitting-detail", pk=pk)
+            # A rubric grade that could not be saved: the page again, with the reason at the top and next
+            # to that answer's form (kept open), so nothing happens silently.
+            message = f"Grade not saved: {exc.message}."
+            messages.error(request, message)
+            grade_error = {"submission": _int(request.POST.get("submission")), "message": message}
+            return _render_sitting(request, sitting, grade_error=grade_error, status=422)
         except CadreError as exc:
             _error(request, exc)
         return redirect("screening-sitting-detail", pk=pk)
+    return _render_sitting(request, sitting)
+
+
+def _render_sitting(
+    request: HttpRequest, sitting: Sitting, *, grade_error: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
     view = selectors.sitting_view(sitting)
+    states = sitting_rules.upload_states(sitting)
+    for item in view["items"]:  # a later file with problems is not what was graded: say so
+        state = states.get(item["id"])
+        rejected = state.rejected_latest if state else None
+        item["rejected_later"] = (
+            {"name": rejected.upload_name, "attempt": rejected.attempt, "errors": list(rejected.errors)}
+            if rejected is not None
+            else None
+        )
     editor = can_edit(request)
     context = {
         "sitting": view,
@@ -527,5 +552,6 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and sitting.application.stage == Stage.SCREENING,
         "levels": [(lv, LEVEL_LABELS[lv]) for lv in RUBRIC_LEVELS],
         "decision_stages": [(s.value, s.label) for s in services.DECISION_STAGES],
+        "grade_error": grade_error,
     }
-    return render(request, "screening/sitting_detail.html", context)
+    return render(request, "screening/sitting_detail.html", context, status=status)
