@@ -138,6 +138,11 @@ def test_assemble_publish_invite_and_the_candidate_portal(recruiter, tenant_a):
     view = safe_json(candidate.get(f"screening/portal/{token}"))
     assert view["status"] == "invited" and view["open"] is True and len(view["items"]) == len(draft["items"])
     assert all(i["submission"] is None for i in view["items"])
+    ml_tasks = [i["question"] for i in view["items"] if i["question"]["kind"] == "ml_task"]
+    assert ml_tasks, "the assembled assessment has an ML task"
+    for question in ml_tasks:  # the best achievable score stays staff-side
+        target = latest(question["slug"]).spec["scoring"]["target"]
+        assert question["metric"]["target"] is None and f"{target:g}" not in question["metric"]["points_rule"]
     safe_json(candidate.post(f"screening/portal/{token}/start"))
     items = {i["question"]["slug"]: i for i in view["items"]}
     mc_items = [i for i in view["items"] if i["question"]["kind"] == "multiple_choice"]

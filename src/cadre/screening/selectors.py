@@ -139,7 +139,7 @@ def _name(user: Any) -> str:
     return str(user.get_full_name() or user.username)
 
 
-def _metric(spec: dict[str, Any]) -> dict[str, Any]:
+def _metric(spec: dict[str, Any], *, for_candidate: bool = False) -> dict[str, Any]:
     config = spec.get("grading", {})
     info = grading.METRICS.get(config.get("metric", ""))
     scoring_spec = spec.get("scoring", {})
@@ -152,10 +152,22 @@ def _metric(spec: dict[str, Any]) -> dict[str, Any]:
         "prediction_columns": list(config.get("prediction_columns", [])),
         "prediction_type": config.get("prediction_type", ""),
         "floor": scoring_spec.get("floor"),
-        "target": scoring_spec.get("target"),
-        "points_rule": _points_rule(scoring_spec, info.direction if info else ""),
+        # The target (what the true data-generating process scores) says how noisy the hidden labels
+        # are: staff only.
+        "target": None if for_candidate else scoring_spec.get("target"),
+        "points_rule": (
+            CANDIDATE_POINTS_RULE
+            if for_candidate
+            else _points_rule(scoring_spec, info.direction if info else "")
+        ),
         "rows": spec.get("rows", {}),
     }
+
+
+CANDIDATE_POINTS_RULE = (
+    "0 points at the know-nothing score, full points at the level of the true data-generating process "
+    "(not shown), in proportion in between"
+)
 
 
 def _points_rule(scoring_spec: dict[str, Any], direction: str) -> str:
@@ -192,7 +204,7 @@ def public_question(question: Question, *, for_candidate: bool = False) -> dict[
         "auto_graded": question.kind in AUTO_GRADED,
     }
     if question.kind == Question.Kind.ML_TASK:
-        row["metric"] = _metric(spec)
+        row["metric"] = _metric(spec, for_candidate=for_candidate)
         row["files"] = list(spec.get("files", []))
     if question.kind == Question.Kind.CODING_TASK:
         row["checks"] = [dict(c) for c in spec.get("checks", [])]
