@@ -93,12 +93,14 @@ def test_csv_escapes_formula_cells_and_totals(client, recruiter, placement, tena
     assert all(not r[k].startswith(("=", "+", "-", "@")) for r in rows for k in r)
 
 
-def test_safe_cell():
-    assert invoice_export.safe_cell("-2+3") == "'-2+3"
-    assert invoice_export.safe_cell("+1") == "'+1"
-    assert invoice_export.safe_cell("\tx") == "'\tx"
-    assert invoice_export.safe_cell("Ana") == "Ana"
-    assert invoice_export.safe_cell(Decimal("-5")) == Decimal("-5")
+def test_negative_amounts_stay_numbers_in_the_csv(invoice):
+    """A credit line (negative amount) is written as -1234.50, not escaped into text."""
+    lines = list(invoice.lines.all())
+    lines[0].amount = Decimal("-1234.5")  # in memory only: as a credit note would carry it
+    lines[0].description = "=SUM(A1:A9)"
+    rows = list(csv.DictReader(io.StringIO(invoice_export.invoice_csv(invoice, lines))))
+    assert rows[0]["amount"] == "-1234.50"
+    assert rows[0]["description"] == "'=SUM(A1:A9)"  # text is still escaped
 
 
 def test_pdf_has_the_number_lines_and_void_banner(client, recruiter, invoice):

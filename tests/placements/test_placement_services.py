@@ -448,15 +448,32 @@ def test_totals_over_the_list(
     assert totals.count == 2
     assert totals.by_status == {"active": 1, "pending_start": 1}
     assert totals.by_engagement == {"contract": 1, "direct_hire": 1}
-    assert totals.fees == Decimal("25000.00")
-    assert (totals.weekly_revenue, totals.weekly_spread) == (
-        Decimal("3800.00"),
-        Decimal("1400.00"),
-    )  # 95×40, 35×40
+    usd = totals.in_currency("USD")
+    assert [t.currency for t in totals.by_currency] == ["USD"]
+    assert usd.fees == Decimal("25000.00")
+    assert (usd.weekly_revenue, usd.weekly_spread) == (Decimal("3800.00"), Decimal("1400.00"))  # 95×40, 35×40
     contract_only = selectors.placement_totals(
         selectors.list_placements(recruiter, engagement_type="contract")
     )
-    assert contract_only.count == 1 and contract_only.fees == 0
+    assert contract_only.count == 1 and contract_only.in_currency("USD").fees == 0
+
+
+def test_totals_never_add_across_currencies(
+    accepted_contract_placement, application_at_offer, recruiter, compliance_officer, tenant_b
+):
+    clear_placement_gates(application_at_offer, recruiter, compliance_officer)
+    services.start_placement(recruiter, accepted_contract_placement)
+    if START > TODAY:
+        RateCard.objects.filter(placement=accepted_contract_placement).update(effective_from=TODAY)
+    offer = make_extended_offer(
+        recruiter, tenant_b, {**DIRECT_HIRE_TERMS, "salary": "100000", "currency": "EUR"}
+    )
+    services.accept_offer(recruiter, offer, fee_terms={"kind": "contingency", "percent": "20"})
+    totals = selectors.placement_totals(selectors.list_placements(recruiter))
+    assert [t.currency for t in totals.by_currency] == ["EUR", "USD"]
+    eur, usd = totals.by_currency
+    assert (eur.fees, eur.weekly_revenue) == (Decimal("20000.00"), 0)  # 20% of 100,000 EUR
+    assert (usd.fees, usd.weekly_revenue, usd.weekly_spread) == (0, Decimal("3800.00"), Decimal("1400.00"))
 
 
 def test_economics_panel_of_a_w2_contract(accepted_contract_placement):

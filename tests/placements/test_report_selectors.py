@@ -136,3 +136,51 @@ def test_api(setup, recruiter, tenant_a):
     assert north["burden"] == "274.80" and north["revenue"] == "3800.00"
     hm = ApiClient(create_api_token(tenant_a.hiring_manager))
     assert hm.get("/api/reports/placements").status_code == 403
+
+
+def test_csv_keeps_losses_numeric_and_escapes_formula_text(tenant_a, recruiter, client):
+    """B3: a negative gross profit stays a number (-160.00, not '-160.00); a client name that a spreadsheet
+    would run as a formula is escaped."""
+    tenant_a.client.name = '=HYPERLINK("http://evil.example","click")'
+    tenant_a.client.save(update_fields=["name"])
+    loss = make_placement(tenant_a, recruiter, vehicle="1099", pay="100", bill="80")  # bill below pay
+    make_timesheet(loss, MONDAY, {0: ("8", "0", "0")}, status=Timesheet.Status.APPROVED)
+    client.force_login(recruiter)
+    response = client.get(
+        reverse("placement-reports"),
+        {"start": "2026-01-01", "end": "2026-12-31", "download": "margin-client"},
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["client"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert (row["revenue"], row["pay"], row["gross_profit"], row["gross_margin"]) == (
+        "640.00",
+        "800.00",
+        "-160.00",
+        "-0.2500",
+    )
+
+
+def test_hours_without_a_rate_card_are_counted_and_flagged(tenant_a, recruiter, client):
+    """B4: approved days before the first rate card are not priced, but they are named, not dropped."""
+    placement = make_placement(tenant_a, recruiter, vehicle="1099")
+    placement.rate_cards.update(effective_from=MONDAY + dt.timedelta(days=2))
+    make_timesheet(placement, MONDAY, WEEK, status=Timesheet.Status.APPROVED)  # Mon-Fri, 8 h a day
+    report = report_selectors.placement_report(recruiter, *PERIOD)
+    (row,) = report.by_client
+    assert row.figures.hours == D(24)  # Wednesday to Friday priced
+    (warning,) = report.warnings
+    days = f"{MONDAY.isoformat()}, {(MONDAY + dt.timedelta(days=1)).isoformat()}"
+    assert f"placement #{placement.pk}" in warning and "16 approved hours on 2 days" in warning
+    assert days in warning and "no rate card in force" in warning
+    api = ApiClient(create_api_token(recruiter)).get("/api/reports/placements", start="2026-01-01")
+    assert api.json()["warnings"] == [warning]
+    client.force_login(recruiter)
+    url = reverse("placement-reports")
+    assert (
+        "no rate card in force"
+        in client.get(url, {"start": "2026-01-01", "end": "2026-12-31"}).content.decode()
+    )
+    csv_text = client.get(url, {"start": "2026-01-01", "end": "2026-12-31", "download": "margin-client"})
+    assert warning in csv_text.content.decode()

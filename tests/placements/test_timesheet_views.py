@@ -94,7 +94,7 @@ def test_contractor_link_page_needs_no_account_and_shows_only_that_week(client, 
     url = reverse("timesheet-contractor", args=[token])
     page = client.get(url)
     assert page.status_code == 200
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     body = page.content.decode()
     assert "Hello Ana" in body and "Northwind Robotics" in body
     assert "Log out" not in body and "Requisitions" not in body  # no app navigation

@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cadre.compliance.ll144 import FOUR_FIFTHS, TABLE_LABELS, TABLES
+from cadre.core.csvsafe import safe_cell
 
 CSV_FIELDS = (
     "audit_date",
@@ -66,6 +67,12 @@ def _justifications(report: dict[str, Any]) -> dict[tuple[str, str], str]:
 # --- CSV -----------------------------------------------------------------------------------------------
 
 
+def _write(writer: csv.DictWriter[str], row: dict[str, Any]) -> None:
+    """Text cells (categories, auditor, data source, notes) escaped against spreadsheet formulas; numbers
+    (counts, rates, ratios) left numeric (core.csvsafe)."""
+    writer.writerow({k: safe_cell(v) for k, v in row.items()})
+
+
 def ll144_csv(report: dict[str, Any]) -> str:
     """One row per category of each table, then one "Unknown" row per table; every row repeats the
     audit metadata so the file stands on its own."""
@@ -87,7 +94,8 @@ def ll144_csv(report: dict[str, Any]) -> str:
     writer.writeheader()
     for table in TABLES:
         for row in report["tables"][table]:
-            writer.writerow(
+            _write(
+                writer,
                 head
                 | {
                     "table": table,
@@ -100,9 +108,10 @@ def ll144_csv(report: dict[str, Any]) -> str:
                     "impact_ratio": "" if row["impact_ratio"] is None else row["impact_ratio"],
                     "excluded": "yes" if row["excluded"] else "no",
                     "note": notes.get((table, row["category"]), ""),
-                }
+                },
             )
-        writer.writerow(
+        _write(
+            writer,
             head
             | {
                 "table": table,
@@ -110,7 +119,7 @@ def ll144_csv(report: dict[str, Any]) -> str:
                 "n": report["unknown"][table],
                 "excluded": "yes",
                 "note": UNKNOWN_NOTE,
-            }
+            },
         )
     return out.getvalue()
 

@@ -7,6 +7,20 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CURRENCIES = ("USD", "EUR", "GBP", "CAD", "INR", "AUD", "CHF", "SGD", "JPY")
 CENT = Decimal("0.01")
+# ISO 4217 minor units that are not 2 (every other supported currency has cents).
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY"})
+
+
+def minor_unit(currency: str = "USD") -> Decimal:
+    """The smallest amount the currency is invoiced in: 0.01, or 1 for a zero-decimal currency (JPY)."""
+    return Decimal(1) if currency.upper() in ZERO_DECIMAL_CURRENCIES else CENT
+
+
+def to_cents(amount: Decimal | int | str, currency: str = "USD") -> Decimal:
+    """Round a money amount half-up to the currency's minor unit (cents; whole yen for JPY).
+
+    Use it at presentation and storage boundaries only; compute at full precision before."""
+    return to_decimal(amount).quantize(minor_unit(currency), rounding=ROUND_HALF_UP)
 
 
 def to_decimal(value: object) -> Decimal:
@@ -32,7 +46,7 @@ class Money:
         object.__setattr__(self, "amount", to_decimal(self.amount))
 
     def quantized(self) -> Money:
-        return Money(self.amount.quantize(CENT, rounding=ROUND_HALF_UP), self.currency)
+        return Money(to_cents(self.amount, self.currency), self.currency)
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:

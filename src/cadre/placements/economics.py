@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cadre.core.money import CENT, CURRENCIES, to_decimal
+from cadre.core.money import CURRENCIES, to_cents, to_decimal
 from cadre.placements.burden import BurdenRates, InputError
 
 ECONOMICS_VERSION = "economics-2026.11.1"
@@ -55,9 +55,50 @@ COMPONENTS = (
 )
 
 
+# ----------------------------------------------------------------------------------- the margin rule
+# The one place that says when rates lose money. Offer terms, rate cards, the placement list and the API
+# call these (by code, never by matching the text).
+NEGATIVE_MARGIN = "negative_margin"
+ZERO_MARGIN = "zero_margin"
+
+
+@dataclass(frozen=True)
+class RateWarning:
+    code: str  # NEGATIVE_MARGIN or ZERO_MARGIN
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def markup_of(pay: Decimal | None, bill: Decimal | None) -> Decimal | None:
+    """(bill − pay) / pay; None when either rate is missing or pay is zero."""
+    if pay is None or bill is None or not pay:
+        return None
+    return (bill - pay) / pay
+
+
+def rate_warnings(pay: Decimal | None, bill: Decimal | None) -> list[RateWarning]:
+    """Bill below pay is allowed (a loss leader, a rate agreed before a pay rise) but always flagged;
+    bill equal to pay is flagged as zero margin. Burden is not known here: contract_economics adds the
+    "burden exceeds the spread" case once the state's rates are applied."""
+    if pay is None or bill is None:
+        return []
+    if bill < pay:
+        text = f"negative margin: the bill rate {bill:.2f} is below the pay rate {pay:.2f}"
+        return [RateWarning(NEGATIVE_MARGIN, text)]
+    if bill == pay:
+        return [RateWarning(ZERO_MARGIN, f"zero margin: the bill rate equals the pay rate ({pay:.2f})")]
+    return []
+
+
+def is_negative_margin(pay: Decimal | None, bill: Decimal | None) -> bool:
+    return any(w.code == NEGATIVE_MARGIN for w in rate_warnings(pay, bill))
+
+
 def money(value: Decimal) -> str:
     """A money amount rounded to cents (presentation only)."""
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+    return str(to_cents(value))
 
 
 def ratio(value: Decimal | None) -> str | None:
@@ -662,7 +703,7 @@ def contract_economics(
         burden=engagement_burden / weeks,
     )
 
-    if bill < pay:
+    if is_negative_margin(pay, bill):
         warnings.append(f"negative margin: the bill rate ({_fmt(bill)}) is below the pay rate ({_fmt(pay)})")
     elif ot_hours and bill_ot < pay_ot:
         warnings.append(

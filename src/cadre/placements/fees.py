@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from cadre.core.money import CENT, CURRENCIES, to_decimal
+from cadre.core.money import CENT, CURRENCIES, to_cents, to_decimal
 from cadre.placements.burden import InputError
 
 FEES_VERSION = "fees-2026.11.1"
@@ -38,7 +38,8 @@ SHORTLIST_AFTER_DAYS = 30
 
 
 def cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """core.money.to_cents in cents (installments and splits below are worked in cents)."""
+    return to_cents(value)
 
 
 def _num(value: object, name: str, field: str | None = None) -> Decimal:

@@ -1,16 +1,16 @@
 """An invoice as CSV (one row per line, every row carrying the invoice's header fields so the file stands
 on its own in a spreadsheet or an accounting import) and as a PDF (reportlab).
 
-CSV cells that a spreadsheet would run as a formula (text starting with =, +, -, @, or a tab or carriage
-return) are prefixed with an apostrophe (OWASP's CSV-injection advice): descriptions carry people's and
-requisitions' names, which are user input. Amounts are written as plain decimals and never escaped.
+Text cells that a spreadsheet would run as a formula are prefixed with an apostrophe (core.csvsafe, OWASP's
+CSV-injection advice): descriptions carry people's and requisitions' names, which are user input. Quantities
+and amounts are written as Decimals, which core.csvsafe never escapes (a credit of -1234.50 stays a number).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -20,10 +20,10 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from cadre.core.csvsafe import safe_cell
+from cadre.core.money import to_cents
 from cadre.placements.models import Invoice, InvoiceLine
 
-CENT = Decimal("0.01")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_FIELDS = (
     "invoice_number",
     "status",
@@ -47,19 +47,13 @@ INDIGO, GREY, RED = (colors.HexColor(c) for c in ("#4450d6", "#98a2b3", "#c0362c
 AGENCY_NAME = "Cadre staffing"
 
 
-def safe_cell(value: Any) -> Any:
-    """Neutralise spreadsheet formulas in text cells; numbers and dates pass through."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def _money(value: Decimal, currency: str) -> Decimal:
+    return to_cents(value, currency)
 
 
-def _money(value: Decimal) -> str:
-    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
-
-
-def _qty(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}"
+def _qty(value: Decimal) -> Decimal:
+    """Exact, without trailing zeros (8.50 → 8.5), and never in exponent form (100, not 1E+2)."""
+    return Decimal(f"{Decimal(value).normalize():f}")
 
 
 def _worker(line: InvoiceLine) -> str:
@@ -91,13 +85,13 @@ def invoice_csv(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> str
             "timesheet_week": line.timesheet.week_start.isoformat() if line.timesheet else "",
             "description": line.description,
             "quantity": _qty(line.quantity),
-            "unit_price": f"{Decimal(line.unit_price).normalize():f}",
-            "amount": _money(line.amount),
+            "unit_price": _qty(line.unit_price),
+            "amount": _money(line.amount, invoice.currency),
         }
         writer.writerow({k: safe_cell(v) for k, v in row.items()})
     writer.writerow(
         {k: safe_cell(v) for k, v in head.items()}
-        | {"kind": "total", "description": "Total", "amount": _money(invoice.total)}
+        | {"kind": "total", "description": "Total", "amount": _money(invoice.total, invoice.currency)}
     )
     return out.getvalue()
 
@@ -158,18 +152,22 @@ def invoice_pdf(invoice: Invoice, lines: list[InvoiceLine] | None = None) -> byt
                 p(number),
                 p(line.description),
                 p(_qty(line.quantity), right),
-                p(f"{Decimal(line.unit_price).quantize(CENT, rounding=ROUND_HALF_UP):,}", right),
-                p(f"{Decimal(line.amount):,.2f}", right),
+                p(f"{to_cents(line.unit_price, invoice.currency):,}", right),
+                p(f"{to_cents(line.amount, invoice.currency):,}", right),
             ]
         )
-    rows.append(["", p("Subtotal", right), "", "", p(f"{Decimal(invoice.subtotal):,.2f}", right)])
+    rows.append(
+        ["", p("Subtotal", right), "", "", p(f"{to_cents(invoice.subtotal, invoice.currency):,}", right)]
+    )
     rows.append(
         [
             "",
             Paragraph("<b>Total</b>", right),
             "",
             "",
-            Paragraph(f"<b>{Decimal(invoice.total):,.2f} {escape(invoice.currency)}</b>", right),
+            Paragraph(
+                f"<b>{to_cents(invoice.total, invoice.currency):,} {escape(invoice.currency)}</b>", right
+            ),
         ]
     )
     table = Table(rows, colWidths=[8 * mm, 100 * mm, 16 * mm, 22 * mm, 30 * mm], repeatRows=1)

@@ -20,11 +20,12 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
+from cadre.core import money
+
 INVOICING_VERSION = "invoicing-2026.11.1"
-CENT = Decimal("0.01")
 REGULAR, OVERTIME, DOUBLE, FEE = "regular", "overtime", "double", "fee"
 KIND_LABELS = {REGULAR: "Regular hours", OVERTIME: "Overtime hours", DOUBLE: "Double-time hours", FEE: "Fee"}
 DEFAULT_TERMS_DAYS = 30
@@ -34,8 +35,9 @@ class InvoicingError(ValueError):
     pass
 
 
-def to_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+def to_cents(value: Decimal, currency: str = "USD") -> Decimal:
+    """core.money.to_cents: half-up to the currency's minor unit (whole yen for JPY)."""
+    return money.to_cents(value, currency)
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,7 @@ def hour_lines(
                     description=" · ".join(parts)[:300],
                     quantity=quantity,
                     unit_price=unit,
-                    amount=to_cents(quantity * unit),
+                    amount=to_cents(quantity * unit, card.currency),
                     first_day=first,
                     last_day=last,
                 )
@@ -220,7 +222,7 @@ def fee_line(fee: FeeIn, *, currency: str = "USD", label: str = "") -> LineOut:
         description=description[:300],
         quantity=Decimal(1),
         unit_price=fee.amount,
-        amount=to_cents(fee.amount),
+        amount=to_cents(fee.amount, currency),
         first_day=fee.due_on,
         last_day=fee.due_on,
     )

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from cadre.core.money import CURRENCIES
+from cadre.placements import economics
 from cadre.placements.burden import UnknownState, normalize_state
 
 # Mirrors of the model choices (a test keeps them in step with models.py and requisitions.models).
@@ -260,14 +261,8 @@ def parse_terms(raw: Mapping[str, Any]) -> OfferTerms:
 
 
 def margin_warnings(pay: Decimal | None, bill: Decimal | None) -> list[str]:
-    """Bill below pay is allowed (a loss leader, a rate agreed before a pay rise) but always flagged."""
-    if pay is None or bill is None:
-        return []
-    if bill < pay:
-        return [f"negative margin: the bill rate {bill:.2f} is below the pay rate {pay:.2f}"]
-    if bill == pay:
-        return [f"zero margin: the bill rate equals the pay rate ({pay:.2f})"]
-    return []
+    """The margin rule's texts (economics.rate_warnings owns the rule; use it when you need the codes)."""
+    return [w.text for w in economics.rate_warnings(pay, bill)]
 
 
 def terms_warnings(terms: OfferTerms) -> list[str]:

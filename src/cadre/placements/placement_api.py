@@ -41,7 +41,7 @@ from cadre.clients.models import Contact
 from cadre.core.exceptions import ValidationFailed
 from cadre.core.models import User
 from cadre.pipeline.selectors import get_application
-from cadre.placements import offer_terms, selectors, services
+from cadre.placements import economics, offer_terms, selectors, services
 from cadre.placements.models import CommissionSplit, Fee, Offer, Placement, RateCard
 
 router = Router(tags=["placements"])
@@ -157,12 +157,14 @@ class AcceptIn(StrictIn):
 
 
 class RateCardOut(Schema):
+    """Pay rates and the margin warnings are null / empty for a client's hiring manager (bill rates only)."""
+
     id: int
     effective_from: dt.date
     currency: str
-    pay_regular: Decimal
-    pay_overtime: Decimal
-    pay_double: Decimal
+    pay_regular: Decimal | None
+    pay_overtime: Decimal | None
+    pay_double: Decimal | None
     bill_regular: Decimal
     bill_overtime: Decimal
     bill_double: Decimal
@@ -193,7 +195,7 @@ class FeeOut(Schema):
     due_on: dt.date | None
     guarantee_days: int | None
     status: str
-    calculation: dict[str, Any]
+    calculation: dict[str, Any] = Field(..., description="How the fee was worked out; empty for a client")
 
 
 class FeeIn(StrictIn):
@@ -266,15 +268,19 @@ class PlacementDetailOut(PlacementOut):
     splits: list[SplitOut]
 
     @staticmethod
-    def resolve_rate_cards(obj: Placement) -> list[dict[str, Any]]:
-        return [_card_out(c) for c in selectors.rate_cards_of(obj)]
+    def resolve_rate_cards(obj: Placement, context: dict[str, Any]) -> list[dict[str, Any]]:
+        user = _viewer(context)
+        return [_card_out(c, user) for c in selectors.rate_cards_of(obj)]
 
     @staticmethod
-    def resolve_fees(obj: Placement) -> list[dict[str, Any]]:
-        return [_fee_out(f) for f in selectors.fees_of(obj)]
+    def resolve_fees(obj: Placement, context: dict[str, Any]) -> list[dict[str, Any]]:
+        user = _viewer(context)
+        return [_fee_out(f, user) for f in selectors.fees_of(obj)]
 
     @staticmethod
-    def resolve_splits(obj: Placement) -> list[dict[str, Any]]:
+    def resolve_splits(obj: Placement, context: dict[str, Any]) -> list[dict[str, Any]]:
+        if not selectors.can_see_economics(_viewer(context)):
+            return []  # commission is the agency's business
         return [_split_out(s) for s in selectors.splits_of(obj)]
 
 
@@ -303,8 +309,15 @@ class PlacementFilters(Schema):
 # ----------------------------------------------------------------------------------------------- mappers
 
 
-def _offer_out(offer: Offer) -> dict[str, Any]:
-    warnings = offer_terms.margin_warnings(offer.pay_rate, offer.bill_rate)
+def _viewer(context: dict[str, Any] | None) -> Any:
+    request = (context or {}).get("request")
+    return getattr(request, "user", None)
+
+
+def _offer_out(offer: Offer, user: Any) -> dict[str, Any]:
+    """The offer as OfferOut; a client's hiring manager gets no pay rate and no margin warnings."""
+    sees = selectors.can_see_economics(user)
+    warnings = services.offer_warnings(offer)
     return {
         **{f: getattr(offer, f) for f in offer_terms.FIELDS},
         "id": offer.pk,
@@ -319,23 +332,37 @@ def _offer_out(offer: Offer) -> dict[str, Any]:
         "response_reason": offer.response_reason,
         "created_by": offer.created_by.username if offer.created_by else None,
         "created_at": offer.created_at,
-        "warnings": services.offer_warnings(offer),
-        "negative_margin": any(w.startswith("negative margin") for w in warnings),
+        **(
+            {
+                "warnings": warnings,
+                "negative_margin": economics.is_negative_margin(offer.pay_rate, offer.bill_rate),
+            }
+            if sees
+            else {
+                "pay_rate": None,
+                "warnings": selectors.client_safe_warnings(offer.pay_rate, offer.bill_rate, warnings),
+                "negative_margin": False,
+            }
+        ),
     }
 
 
-def _card_out(card: RateCard) -> dict[str, Any]:
+def _card_out(card: RateCard, user: Any) -> dict[str, Any]:
     fields = ("id", "effective_from", "currency", "reason", "created_at")
-    rates = ("pay_regular", "pay_overtime", "pay_double", "bill_regular", "bill_overtime", "bill_double")
+    bill = ("bill_regular", "bill_overtime", "bill_double")
+    pay = ("pay_regular", "pay_overtime", "pay_double")
+    if not selectors.can_see_economics(user):
+        return {**{f: getattr(card, f) for f in (*fields, *bill)}, **dict.fromkeys(pay), "warnings": []}
     return {
-        **{f: getattr(card, f) for f in (*fields, *rates)},
+        **{f: getattr(card, f) for f in (*fields, *pay, *bill)},
         "warnings": offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
     }
 
 
-def _fee_out(fee: Fee) -> dict[str, Any]:
+def _fee_out(fee: Fee, user: Any) -> dict[str, Any]:
     fields = ("id", "kind", "label", "currency", "basis", "percent", "amount", "due_on", "guarantee_days")
-    return {**{f: getattr(fee, f) for f in fields}, "status": fee.status, "calculation": fee.calculation}
+    calculation = fee.calculation if selectors.can_see_economics(user) else {}
+    return {**{f: getattr(fee, f) for f in fields}, "status": fee.status, "calculation": calculation}
 
 
 def _split_out(split: CommissionSplit) -> dict[str, Any]:
@@ -367,7 +394,7 @@ def _user(pk: int | None, field: str) -> User | None:
 @router.get("/applications/{int:application_id}/offers", response={200: list[OfferOut], **ERRORS})
 def list_offers(request: HttpRequest, application_id: int) -> Any:
     application = get_application(request.user, application_id)
-    return [_offer_out(o) for o in selectors.offers_of(application)]
+    return [_offer_out(o, request.user) for o in selectors.offers_of(application)]
 
 
 @router.post("/applications/{int:application_id}/offers", response={201: OfferOut, **ERRORS})
@@ -375,12 +402,12 @@ def create_offer(request: HttpRequest, application_id: int, payload: OfferTermsI
     """A draft offer. Contract and contract-to-hire: pay and bill rates; direct hire: salary."""
     application = get_application(request.user, application_id)
     offer = services.create_offer(request.user, application, **payload.model_dump())
-    return Status(201, _offer_out(selectors.get_offer(request.user, offer.pk)))
+    return Status(201, _offer_out(selectors.get_offer(request.user, offer.pk), request.user))
 
 
 @router.get("/offers/{int:offer_id}", response={200: OfferOut, **ERRORS})
 def get_offer(request: HttpRequest, offer_id: int) -> Any:
-    return _offer_out(selectors.get_offer(request.user, offer_id))
+    return _offer_out(selectors.get_offer(request.user, offer_id), request.user)
 
 
 @router.delete("/offers/{int:offer_id}", response={204: None, **ERRORS})
@@ -391,9 +418,13 @@ def delete_offer(request: HttpRequest, offer_id: int) -> Any:
 
 @router.get("/offers/{int:offer_id}/history", response={200: list[RevisionOut], **ERRORS})
 def offer_history(request: HttpRequest, offer_id: int) -> Any:
-    history = selectors.offer_history(selectors.get_offer(request.user, offer_id))
+    history = selectors.offer_history(selectors.get_offer(request.user, offer_id), user=request.user)
     return [
-        {"offer": _offer_out(r.offer), "compared_to": r.compared_to, "changes": [vars(c) for c in r.changes]}
+        {
+            "offer": _offer_out(r.offer, request.user),
+            "compared_to": r.compared_to,
+            "changes": [vars(c) for c in r.changes],
+        }
         for r in history
     ]
 
@@ -403,7 +434,7 @@ def revise_offer(request: HttpRequest, offer_id: int, payload: OfferRevisionIn) 
     """Revision n+1 with the given changes; revision n is kept, marked superseded."""
     offer = selectors.get_offer(request.user, offer_id)
     revised = services.revise_offer(request.user, offer, **payload.model_dump(exclude_unset=True))
-    return Status(201, _offer_out(selectors.get_offer(request.user, revised.pk)))
+    return Status(201, _offer_out(selectors.get_offer(request.user, revised.pk), request.user))
 
 
 @router.post("/offers/{int:offer_id}/extend", response={200: OfferOut, **ERRORS})
@@ -411,7 +442,7 @@ def extend_offer(request: HttpRequest, offer_id: int, payload: ExtendIn) -> Any:
     offer = services.extend_offer(
         request.user, selectors.get_offer(request.user, offer_id), expires_on=payload.expires_on
     )
-    return _offer_out(selectors.get_offer(request.user, offer.pk))
+    return _offer_out(selectors.get_offer(request.user, offer.pk), request.user)
 
 
 @router.post("/offers/{int:offer_id}/accept", response={201: PlacementDetailOut, **ERRORS})
@@ -441,13 +472,13 @@ def accept_offer(request: HttpRequest, offer_id: int, payload: AcceptIn) -> Any:
 @router.post("/offers/{int:offer_id}/decline", response={200: OfferOut, **ERRORS})
 def decline_offer(request: HttpRequest, offer_id: int, payload: ReasonIn) -> Any:
     offer = services.decline_offer(request.user, selectors.get_offer(request.user, offer_id), payload.reason)
-    return _offer_out(selectors.get_offer(request.user, offer.pk))
+    return _offer_out(selectors.get_offer(request.user, offer.pk), request.user)
 
 
 @router.post("/offers/{int:offer_id}/withdraw", response={200: OfferOut, **ERRORS})
 def withdraw_offer(request: HttpRequest, offer_id: int, payload: ReasonIn) -> Any:
     offer = services.withdraw_offer(request.user, selectors.get_offer(request.user, offer_id), payload.reason)
-    return _offer_out(selectors.get_offer(request.user, offer.pk))
+    return _offer_out(selectors.get_offer(request.user, offer.pk), request.user)
 
 
 # ---------------------------------------------------------------------------------------------- placements
@@ -497,7 +528,7 @@ def convert_placement(request: HttpRequest, placement_id: int, payload: ConvertI
 @router.get("/placements/{int:placement_id}/rate-cards", response={200: list[RateCardOut], **ERRORS})
 def list_rate_cards(request: HttpRequest, placement_id: int) -> Any:
     placement = selectors.get_placement(request.user, placement_id)
-    return [_card_out(c) for c in selectors.rate_cards_of(placement)]
+    return [_card_out(c, request.user) for c in selectors.rate_cards_of(placement)]
 
 
 @router.post("/placements/{int:placement_id}/rate-cards", response={201: RateCardOut, **ERRORS})
@@ -506,18 +537,21 @@ def add_rate_card(request: HttpRequest, placement_id: int, payload: RateCardIn) 
     and flagged in `warnings`."""
     placement = selectors.get_placement(request.user, placement_id)
     card = services.add_rate_card(request.user, placement, **payload.model_dump())
-    return Status(201, _card_out(card))
+    return Status(201, _card_out(card, request.user))
 
 
 @router.get("/placements/{int:placement_id}/fees", response={200: list[FeeOut], **ERRORS})
 def list_fees(request: HttpRequest, placement_id: int) -> Any:
-    return [_fee_out(f) for f in selectors.fees_of(selectors.get_placement(request.user, placement_id))]
+    placement = selectors.get_placement(request.user, placement_id)
+    return [_fee_out(f, request.user) for f in selectors.fees_of(placement)]
 
 
 @router.post("/placements/{int:placement_id}/fees", response={201: FeeOut, **ERRORS})
 def record_fee(request: HttpRequest, placement_id: int, payload: FeeIn) -> Any:
     placement = selectors.get_placement(request.user, placement_id)
-    return Status(201, _fee_out(services.record_fee(request.user, placement, **payload.model_dump())))
+    return Status(
+        201, _fee_out(services.record_fee(request.user, placement, **payload.model_dump()), request.user)
+    )
 
 
 @router.post("/placements/{int:placement_id}/fees/{int:fee_id}/status", response={200: FeeOut, **ERRORS})
@@ -525,12 +559,14 @@ def set_fee_status(request: HttpRequest, placement_id: int, fee_id: int, payload
     fee = selectors.get_fee(request.user, fee_id)
     if fee.placement_id != placement_id:
         raise ValidationFailed(f"fee {fee_id} belongs to another placement", field="fee_id")
-    return _fee_out(services.set_fee_status(request.user, fee, payload.status))
+    return _fee_out(services.set_fee_status(request.user, fee, payload.status), request.user)
 
 
 @router.get("/placements/{int:placement_id}/splits", response={200: list[SplitOut], **ERRORS})
 def list_splits(request: HttpRequest, placement_id: int) -> Any:
-    return [_split_out(s) for s in selectors.splits_of(selectors.get_placement(request.user, placement_id))]
+    placement = selectors.get_placement(request.user, placement_id)  # 404 across clients first
+    selectors.require_economics(request.user)  # commission splits: 403 for a client's hiring manager
+    return [_split_out(s) for s in selectors.splits_of(placement)]
 
 
 @router.put("/placements/{int:placement_id}/splits", response={200: list[SplitOut], **ERRORS})
@@ -551,14 +587,15 @@ def set_splits(request: HttpRequest, placement_id: int, payload: SplitsIn) -> An
 def placement_economics(request: HttpRequest, placement_id: int, as_of: dt.date | None = None) -> Any:
     """Markup, spread, burden by component, gross profit and margin per hour / week / year / engagement
     (contract_economics at the rate card in force on `as_of`, default today), fees and commission."""
-    placement = selectors.get_placement(request.user, placement_id)
+    placement = selectors.get_placement(request.user, placement_id)  # 404 across clients first
+    selectors.require_economics(request.user)  # 403 for a client's hiring manager
     panel = selectors.placement_economics(placement, as_of=as_of)
     card = panel.card
     return {
         "placement_id": placement.pk,
         "kind": panel.kind,
         "currency": placement.currency,
-        "rate_card": _card_out(card) if card is not None else None,
+        "rate_card": _card_out(card, request.user) if card is not None else None,
         "weeks": str(panel.weeks) if panel.weeks is not None else None,
         "weeks_basis": panel.weeks_basis,
         "economics": panel.result,

@@ -32,7 +32,7 @@ from cadre.compliance import gate_services
 from cadre.core.exceptions import CadreError, Conflict, ValidationFailed
 from cadre.pipeline.selectors import get_application
 from cadre.pipeline.stages import CLOSED_STAGES
-from cadre.placements import offer_terms, placement_charts, selectors, services
+from cadre.placements import economics, offer_terms, placement_charts, selectors, services
 from cadre.placements.models import Fee, Offer, PayBasis, Placement
 from cadre.placements.placement_forms import (
     AcceptForm,
@@ -63,7 +63,7 @@ def _pct(value: Any) -> str | None:
 
 
 def _markup(pay: Decimal | None, bill: Decimal | None) -> str | None:
-    return _pct((bill - pay) / pay) if pay and bill is not None else None
+    return _pct(economics.markup_of(pay, bill))
 
 
 def _money(value: Any) -> str:
@@ -146,17 +146,21 @@ def placement_list(request: HttpRequest) -> HttpResponse:
         request.user, status=status, engagement_type=engagement_type, client_id=client_id
     )
     totals = selectors.placement_totals(placements)
+    sees_economics = selectors.can_see_economics(request.user)
     page = paginate(request, placements)
     for placement in page.object_list:
         pay, bill = getattr(placement, "pay_now", None), getattr(placement, "bill_now", None)
+        if not sees_economics:  # a client's hiring manager: bill rates only
+            placement.pay_now = pay = None  # type: ignore[attr-defined]
         placement.markup_pct = _markup(pay, bill)  # type: ignore[attr-defined]
-        placement.negative = bool(pay is not None and bill is not None and bill < pay)  # type: ignore[attr-defined]
+        placement.negative = economics.is_negative_margin(pay, bill)  # type: ignore[attr-defined]
     mix = placement_charts.mix_chart(
         [(label, totals.by_engagement.get(value, 0)) for value, label in EngagementType.choices]
     )
     context = {
         "page_obj": page,
         "totals": totals,
+        "sees_economics": sees_economics,
         "status_counts": [
             (label, totals.by_status.get(value, 0)) for value, label in Placement.Status.choices
         ],
@@ -200,9 +204,11 @@ def _conversion_preview(placement: Placement) -> Any:
 
 def _detail(request: HttpRequest, placement: Placement, *, status: int = 200, **extra: Any) -> HttpResponse:
     today = timezone.localdate()
-    panel = selectors.placement_economics(placement, as_of=today)
+    sees_economics = selectors.can_see_economics(request.user)
+    # A client's hiring manager gets no economics panel, pay columns, markup, splits or fee workings.
+    panel = selectors.placement_economics(placement, as_of=today) if sees_economics else None
     hour = None
-    if panel.result is not None:
+    if panel is not None and panel.result is not None:
         per_hour = panel.result["per_hour"]
         hour = placement_charts.hour_chart(
             Decimal(per_hour["bill"]), Decimal(per_hour["pay"]), Decimal(per_hour["burden"])
@@ -212,8 +218,10 @@ def _detail(request: HttpRequest, placement: Placement, *, status: int = 200, **
         {
             "card": card,
             "current": current is not None and card.pk == current.pk,
-            "markup": _markup(card.pay_regular, card.bill_regular),
-            "warnings": offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
+            "markup": _markup(card.pay_regular, card.bill_regular) if sees_economics else None,
+            "warnings": offer_terms.margin_warnings(card.pay_regular, card.bill_regular)
+            if sees_economics
+            else [],
         }
         for card in selectors.rate_cards_of(placement)
     ]
@@ -228,12 +236,13 @@ def _detail(request: HttpRequest, placement: Placement, *, status: int = 200, **
         "placement": placement,
         "application": placement.application,
         "can_edit": editable,
+        "sees_economics": sees_economics,
         "panel": panel,
-        "economics": present_economics(panel, placement.currency),
+        "economics": present_economics(panel, placement.currency) if panel is not None else None,
         "hour": hour,
         "cards": cards,
         "fees": fees,
-        "splits": selectors.splits_of(placement),
+        "splits": selectors.splits_of(placement) if sees_economics else [],
         "fee_terms_text": offer_terms.describe_fee_terms(placement.fee_terms or {}),
         "conversion": _conversion_preview(placement),
         "running": running,
@@ -502,8 +511,9 @@ def _offer_detail(request: HttpRequest, offer: Offer, *, status: int = 200, **ex
     context = {
         "offer": offer,
         "application": offer.application,
-        "history": selectors.offer_history(offer),
-        "warnings": services.offer_warnings(offer),
+        "history": selectors.offer_history(offer, user=request.user),
+        "warnings": selectors.offer_warnings_for(request.user, offer, services.offer_warnings(offer)),
+        "sees_economics": selectors.can_see_economics(request.user),
         "fee_terms_default": offer_terms.describe_fee_terms(
             offer_terms.DEFAULT_FEE_TERMS.get(offer.engagement_type, {})
         ),

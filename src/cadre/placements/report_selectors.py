@@ -28,7 +28,7 @@ from django.utils import timezone
 from cadre.core import roles
 from cadre.core.exceptions import Forbidden, ValidationFailed
 from cadre.core.services import require_user
-from cadre.placements import burden_settings, reports
+from cadre.placements import burden_settings, reports, selectors
 from cadre.placements.burden import BurdenRates, UnknownState
 from cadre.placements.invoicing import RateIn, RateSchedule
 from cadre.placements.models import CommissionSplit, Fee, Placement, RateCard, Timesheet, TimesheetEntry
@@ -39,7 +39,9 @@ MAX_DAYS = 3 * 366 + 1
 
 
 def can_see_reports(user: Any) -> bool:
-    return roles.can_edit_records(getattr(user, "role", ""))
+    """Economics (selectors.can_see_economics: never a client's hiring manager) across the whole desk,
+    ranked by recruiter: for the people who run it, recruiters and admins."""
+    return selectors.can_see_economics(user) and roles.can_edit_records(getattr(user, "role", ""))
 
 
 def require_reports(user: Any) -> None:
@@ -106,7 +108,23 @@ def _placement_facts(placements: list[Placement]) -> list[reports.PlacementFacts
     ]
 
 
-def _hours_facts(placement_ids: set[int], since: dt.date, until: dt.date) -> list[reports.HoursFacts]:
+def unrated_warning(placement_id: int, client: str, days: dict[dt.date, Decimal]) -> str:
+    """The warning for approved hours that have no rate card in force (as invoicing refuses them)."""
+    hours = sum(days.values(), Decimal(0))
+    listed = ", ".join(d.isoformat() for d in sorted(days)[:10]) + (" …" if len(days) > 10 else "")
+    return (
+        f"placement #{placement_id} ({client}): {hours.normalize():f} approved hours on {len(days)} "
+        f"day{'s' if len(days) != 1 else ''} ({listed}) have no rate card in force; they are left out of "
+        "revenue, pay and margin until a rate card covers them"
+    )
+
+
+def _hours_facts(
+    placement_ids: set[int], since: dt.date, until: dt.date, unrated: dict[int, dict[dt.date, Decimal]]
+) -> list[reports.HoursFacts]:
+    """Approved days with the rate card in force on each. Days with no card in force (worked before the
+    first card) cannot be priced: they are collected in `unrated` (placement → day → hours) for a warning
+    instead of vanishing from the figures."""
     cards: dict[int, list[RateCard]] = defaultdict(list)
     for card in RateCard.objects.filter(placement_id__in=placement_ids):
         cards[card.placement_id].append(card)
@@ -131,11 +149,12 @@ def _hours_facts(placement_ids: set[int], since: dt.date, until: dt.date) -> lis
     ).select_related("timesheet")
     for e in entries:
         pid = e.timesheet.placement_id
-        if pid not in schedules:
-            continue
-        schedule, by_id = schedules[pid]
+        schedule, by_id = schedules.get(pid, (RateSchedule([]), {}))
         rate = schedule.on(e.work_date)
         if rate is None or rate.id is None:
+            day = unrated.setdefault(pid, {})
+            day[e.work_date] = day.get(e.work_date, Decimal(0)) + e.regular_hours + e.overtime_hours
+            day[e.work_date] += e.double_hours
             continue
         card = by_id[rate.id]
         facts.append(
@@ -178,7 +197,7 @@ class PlacementReport:
             "period": {"start": self.start.isoformat(), "end": self.end.isoformat()},
             "margin_by_client": [r.to_dict() for r in self.by_client],
             "margin_by_recruiter": [r.to_dict() for r in self.by_recruiter],
-            "totals": {currency: f.to_dict() for currency, f in self.totals.items()},
+            "totals": {currency: f.to_dict(currency) for currency, f in self.totals.items()},
             "time_to_fill": {
                 "by_client": [r.to_dict() for r in self.time_to_fill],
                 "overall": self.time_to_fill_all.to_dict(),
@@ -226,8 +245,15 @@ def placement_report(
         )
         if f.due_on is not None
     ]
+    unrated: dict[int, dict[dt.date, Decimal]] = {}
     margin = reports.placement_figures(
-        facts, _hours_facts(ids, since, end), fees, start=start, end=end, rates_for=_rates_lookup()
+        facts, _hours_facts(ids, since, end, unrated), fees, start=start, end=end, rates_for=_rates_lookup()
+    )
+    names = {f.id: f.client for f in facts}
+    margin.warnings.extend(
+        unrated_warning(pid, names.get(pid, ""), {d: h for d, h in days.items() if start <= d <= end})
+        for pid, days in sorted(unrated.items())
+        if any(start <= d <= end for d in days)
     )
     by_client = reports.margin_by_client(facts, margin.by_placement)
     by_recruiter = reports.margin_by_recruiter(facts, margin.by_placement)

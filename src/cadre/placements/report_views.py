@@ -17,9 +17,9 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from cadre.clients.models import Client
+from cadre.core.csvsafe import safe_cell, safe_row
 from cadre.core.exceptions import CadreError
 from cadre.placements import report_selectors, reports
-from cadre.placements.invoice_export import safe_cell
 from cadre.web.http import fetch
 
 DOWNLOADS = ("margin-client", "margin-recruiter", "time-to-fill", "fill-rate", "mix")
@@ -64,8 +64,10 @@ def report_csv(report: report_selectors.PlacementReport, section: str) -> str:
             ]
         )
         for row in rows:
-            data = row.to_dict()
-            writer.writerow([*period, *(safe_cell(data[k]) for k in MARGIN_FIELDS)])
+            data = row.to_numbers()  # money stays numeric: a loss is -1234.50, not text
+            writer.writerow(safe_row([*period, *(data[k] for k in MARGIN_FIELDS)]))
+        for warning in report.warnings:  # e.g. approved hours with no rate card, left out of the figures
+            writer.writerow(safe_row([*period, "warning", warning]))
     elif section == "time-to-fill":
         writer.writerow(
             [

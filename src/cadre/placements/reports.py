@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from cadre.core.money import CENT, to_cents
 from cadre.placements import economics
 from cadre.placements.burden import BurdenRates
 
 REPORTS_VERSION = "reports-2026.11.1"
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 UNASSIGNED = "Unassigned"
@@ -49,12 +49,17 @@ VEHICLE_LABELS = {"w2": "W-2", "1099": "1099", "c2c": "Corp-to-corp"}
 RatesLookup = Callable[[int, str], BurdenRates | None]
 
 
-def money(value: Decimal) -> str:
-    return str(value.quantize(CENT, rounding=ROUND_HALF_UP))
+def money(value: Decimal, currency: str = "USD") -> str:
+    return str(to_cents(value, currency))
+
+
+def ratio_number(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def ratio(value: Decimal | None) -> str | None:
-    return None if value is None else str(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+    number = ratio_number(value)
+    return None if number is None else str(number)
 
 
 # --------------------------------------------------------------------------------------------- facts in
@@ -151,17 +156,22 @@ class Figures:
         self.fees += other.fees * share
         self.placements |= other.placements
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_numbers(self, currency: str = "USD") -> dict[str, Any]:
+        """The figures rounded for presentation but kept as numbers (CSV cells, sums in a spreadsheet)."""
         return {
             "placements": len(self.placements),
-            "hours": str(self.hours.quantize(CENT, rounding=ROUND_HALF_UP)),
-            "revenue": money(self.revenue),
-            "fees": money(self.fees),
-            "pay": money(self.pay),
-            "burden": money(self.burden),
-            "gross_profit": money(self.gross_profit),
-            "gross_margin": ratio(self.gross_margin),
+            "hours": self.hours.quantize(CENT, rounding=ROUND_HALF_UP),
+            "revenue": to_cents(self.revenue, currency),
+            "fees": to_cents(self.fees, currency),
+            "pay": to_cents(self.pay, currency),
+            "burden": to_cents(self.burden, currency),
+            "gross_profit": to_cents(self.gross_profit, currency),
+            "gross_margin": ratio_number(self.gross_margin),
         }
+
+    def to_dict(self, currency: str = "USD") -> dict[str, Any]:
+        """JSON-ready: money and ratios as strings."""
+        return {k: str(v) if isinstance(v, Decimal) else v for k, v in self.to_numbers(currency).items()}
 
 
 @dataclass
@@ -256,7 +266,20 @@ class MarginRow:
     figures: Figures
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "currency": self.currency, **self.figures.to_dict()}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "currency": self.currency,
+            **self.figures.to_dict(self.currency),
+        }
+
+    def to_numbers(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "currency": self.currency,
+            **self.figures.to_numbers(self.currency),
+        }
 
 
 def _sorted_rows(rows: dict[tuple[str, str], MarginRow]) -> list[MarginRow]:

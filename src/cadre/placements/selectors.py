@@ -11,8 +11,9 @@ from typing import Any
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from cadre.core.exceptions import NotFound
-from cadre.core.money import CENT
+from cadre.core import roles
+from cadre.core.exceptions import Forbidden, NotFound
+from cadre.core.money import to_cents
 from cadre.core.selectors import is_client_scoped
 from cadre.pipeline.models import Application
 from cadre.placements import burden, burden_settings, economics, fees, offer_terms
@@ -21,6 +22,24 @@ from cadre.placements.models import CommissionSplit, Fee, Offer, PayBasis, Place
 # Weeks shown for an open-ended contract (no end date): a year, said so in the panel.
 OPEN_ENDED_WEEKS = Decimal(52)
 LIVE_FEES = (Fee.Status.PENDING, Fee.Status.INVOICED, Fee.Status.PAID)
+
+
+# ------------------------------------------------------------------------------------ who sees the money
+# The agency's confidential figures: pay rates, employer burden, gross profit and margin, markup and spread,
+# commission splits and how a fee was calculated. Admins and recruiters run the desk; compliance officers
+# read them because worker classification and pay-transparency checks need the pay rate. A client's hiring
+# manager sees what the client is charged — bill rates, hours, timesheets, invoices and fee amounts — and
+# nothing of the spread. This is the one rule; views, API and exports all ask it.
+ECONOMICS_ROLES = frozenset({roles.Role.ADMIN, roles.Role.RECRUITER, roles.Role.COMPLIANCE_OFFICER})
+
+
+def can_see_economics(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in ECONOMICS_ROLES
+
+
+def require_economics(user: Any) -> None:
+    if not can_see_economics(user):
+        raise Forbidden("pay rates, burden, margins and commission are the agency's: not shown to clients")
 
 
 def placements_visible_to(user: Any) -> QuerySet[Placement]:
@@ -64,45 +83,72 @@ def list_placements(
 
 
 @dataclass
+class CurrencyTotals:
+    """Money totals in one currency (never added across currencies)."""
+
+    currency: str
+    fees: Decimal = Decimal(0)
+    weekly_revenue: Decimal = Decimal(0)
+    weekly_spread: Decimal = Decimal(0)
+
+
+@dataclass
 class PlacementTotals:
     count: int
     by_status: dict[str, int]
     by_engagement: dict[str, int]
-    fees: Decimal
-    weekly_revenue: Decimal
-    weekly_spread: Decimal
+    by_currency: list[CurrencyTotals]  # one per currency present, in currency-code order
+
+    def in_currency(self, currency: str) -> CurrencyTotals:
+        found = [t for t in self.by_currency if t.currency == currency]
+        return found[0] if found else CurrencyTotals(currency)
 
 
 def placement_totals(placements: QuerySet[Placement]) -> PlacementTotals:
     """Totals over a (filtered) list: counts, live fees, and the weekly bill and spread of the active
-    hourly placements at today's rates. Four queries whatever the list size."""
+    hourly placements at today's rates — money grouped by currency. Four queries whatever the list size."""
     base = placements.order_by()
     by_status = dict(base.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_engagement = dict(
         base.values_list("engagement_type").annotate(n=Count("id")).values_list("engagement_type", "n")
     )
-    fee_total = Fee.objects.filter(placement__in=base.values("pk"), status__in=LIVE_FEES).aggregate(
-        total=Sum("amount")
-    )["total"]
+    money: dict[str, CurrencyTotals] = {}
+
+    def of(currency: str) -> CurrencyTotals:
+        return money.setdefault(currency, CurrencyTotals(currency))
+
+    fee_rows = (
+        Fee.objects.filter(placement__in=base.values("pk"), status__in=LIVE_FEES)
+        .order_by()
+        .values("currency")
+        .annotate(total=Sum("amount"))
+    )
+    for row in fee_rows:
+        of(row["currency"]).fees = to_cents(row["total"] or 0, row["currency"])
     today = timezone.localdate()
-    money: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
+    amount: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=4)
     weekly = (
         base.filter(status=Placement.Status.ACTIVE, pay_basis=PayBasis.HOURLY)
         .annotate(pay_now=_current_rate("pay_regular", today), bill_now=_current_rate("bill_regular", today))
-        .aggregate(
-            revenue=Sum(ExpressionWrapper(F("bill_now") * F("hours_per_week"), output_field=money)),
+        .values("currency")
+        .annotate(
+            revenue=Sum(ExpressionWrapper(F("bill_now") * F("hours_per_week"), output_field=amount)),
             spread=Sum(
-                ExpressionWrapper((F("bill_now") - F("pay_now")) * F("hours_per_week"), output_field=money)
+                ExpressionWrapper((F("bill_now") - F("pay_now")) * F("hours_per_week"), output_field=amount)
             ),
         )
     )
+    for row in weekly:
+        if row["revenue"] is None and row["spread"] is None:
+            continue  # active placements whose first rate card starts later
+        totals = of(row["currency"])
+        totals.weekly_revenue = to_cents(row["revenue"] or 0, row["currency"])
+        totals.weekly_spread = to_cents(row["spread"] or 0, row["currency"])
     return PlacementTotals(
         count=sum(by_status.values()),
         by_status=by_status,
         by_engagement=by_engagement,
-        fees=Decimal(fee_total or 0).quantize(CENT),
-        weekly_revenue=Decimal(weekly["revenue"] or 0).quantize(CENT),
-        weekly_spread=Decimal(weekly["spread"] or 0).quantize(CENT),
+        by_currency=[money[c] for c in sorted(money)],
     )
 
 
@@ -172,9 +218,37 @@ class Revision:
     warnings: list[str]
 
 
-def offer_history(offer: Offer) -> list[Revision]:
+# Offer fields that are the agency's side of the deal (hidden from a client's hiring manager).
+CONFIDENTIAL_OFFER_FIELDS = frozenset({"pay_rate"})
+
+
+def client_safe_warnings(pay: Decimal | None, bill: Decimal | None, warnings: list[str]) -> list[str]:
+    """The warnings without the margin rule's (which reveal the pay rate), for a client's viewer."""
+    margin = {w.text for w in economics.rate_warnings(pay, bill)}
+    return [w for w in warnings if w not in margin]
+
+
+def offer_warnings_for(user: Any, offer: Offer, warnings: list[str]) -> list[str]:
+    if can_see_economics(user):
+        return warnings
+    return client_safe_warnings(offer.pay_rate, offer.bill_rate, warnings)
+
+
+def offer_history(offer: Offer, *, user: Any = None) -> list[Revision]:
     """Every revision of the offer's application, newest first, each with its diff to the revision it
-    superseded (or, for a fresh offer after a declined or withdrawn one, to the previous revision)."""
+    superseded (or, for a fresh offer after a declined or withdrawn one, to the previous revision).
+    For a viewer who may not see economics (`user` given), pay-rate changes and margin warnings are
+    left out."""
+    history = _offer_history(offer)
+    if user is None or can_see_economics(user):
+        return history
+    for revision in history:
+        revision.changes = [c for c in revision.changes if c.field not in CONFIDENTIAL_OFFER_FIELDS]
+        revision.warnings = []
+    return history
+
+
+def _offer_history(offer: Offer) -> list[Revision]:
     revisions = sorted(offers_of(offer.application), key=lambda o: o.revision)
     by_pk = {o.pk: o for o in revisions}
     out = []
@@ -301,7 +375,7 @@ def _commission(panel: EconomicsPanel, placement: Placement, amount: Decimal, ba
         (s.user.get_full_name() or s.user.username, s.get_role_display(), s.share_percent, parts[n])
         for n, s in zip(names, splits, strict=True)
     ]
-    panel.commission_basis = f"{basis}: {amount.quantize(CENT)} {placement.currency}"
+    panel.commission_basis = f"{basis}: {to_cents(amount, placement.currency)} {placement.currency}"
 
 
 def visible_placement_for_application(user: Any, application: Application) -> Placement | None:

@@ -29,7 +29,7 @@ from cadre.clients.models import Contact
 from cadre.core import audit, roles
 from cadre.core.exceptions import Conflict, Forbidden, ValidationFailed
 from cadre.core.models import AuditLog, User
-from cadre.core.money import CENT
+from cadre.core.money import to_cents
 from cadre.core.services import create_audited, delete_audited, require_editor, require_user, versioned_update
 from cadre.pipeline.models import Application
 from cadre.pipeline.services import move_application
@@ -305,20 +305,6 @@ def accept_offer(
     double time 2x unless given) or salary, the fees its fee terms call for, 100 % of the commission to the
     recruiter, and the onboarding checklist. One transaction: on any error nothing is written."""
     user = require_editor(actor)
-    try:
-        fee = offer_terms.parse_fee_terms(offer.engagement_type, fee_terms)
-        rates = None
-        if offer.pay_basis == PayBasis.HOURLY:
-            rates = offer_terms.rate_set(
-                offer.pay_rate,
-                offer.bill_rate,
-                pay_overtime=pay_overtime,
-                pay_double=pay_double,
-                bill_overtime=bill_overtime,
-                bill_double=bill_double,
-            )
-    except TermsInvalid as exc:
-        raise ValidationFailed(exc.message, field=exc.field) from exc
     if recruiter is not None:
         owner = _recruiter(recruiter)
     else:  # the requisition's owner when they can own it, else whoever records the acceptance
@@ -343,6 +329,20 @@ def accept_offer(
         terms = _terms(offer_fields(locked))
         if terms.start_date is None:
             raise ValidationFailed("the offer has no start date", field="start_date")
+        try:  # from the locked row: the terms accepted are the ones read under the lock
+            fee = offer_terms.parse_fee_terms(locked.engagement_type, fee_terms)
+            rates = None
+            if locked.pay_basis == PayBasis.HOURLY:
+                rates = offer_terms.rate_set(
+                    locked.pay_rate,
+                    locked.bill_rate,
+                    pay_overtime=pay_overtime,
+                    pay_double=pay_double,
+                    bill_overtime=bill_overtime,
+                    bill_double=bill_double,
+                )
+        except TermsInvalid as exc:
+            raise ValidationFailed(exc.message, field=exc.field) from exc
         application = _locked_application(locked.application)
         _check_open(application)
         client = application.requisition.client
@@ -412,7 +412,7 @@ def _fee_rows(
             kind=kind,
             label=item.label[:MAX_LABEL],
             currency=quote.currency,
-            basis=quote.basis.quantize(CENT, rounding=ROUND_HALF_UP),
+            basis=to_cents(quote.basis, quote.currency),
             percent=quote.percent.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP),
             amount=item.amount,
             due_on=item.due_on,
@@ -757,7 +757,7 @@ def record_fee(
         assert value is not None
         if value >= offer_terms.MAX_SALARY * 10:
             raise ValidationFailed(f"{name} {value} is too large", field=name)
-        values[name] = value.quantize(CENT, rounding=ROUND_HALF_UP)
+        values[name] = to_cents(value, placement.currency)
     assert values["percent"] is not None
     values["percent"] = values["percent"].quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)
     if guarantee_days is not None and not 0 <= guarantee_days <= 730:

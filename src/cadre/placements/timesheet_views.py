@@ -351,7 +351,9 @@ def timesheet_contractor(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL: never leak it onward
+    # The token is in the URL: never send it to another site. ("no-referrer" would make Chromium send
+    # "Origin: null" on the form posts, which Django's CSRF check refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
