@@ -203,8 +203,13 @@ def test_burden_year_falls_back_to_shipped_tables():
 def test_reads_write_nothing(recruiter, tenant_a):
     decisions, audits = DecisionRecord.objects.count(), AuditLog.objects.count()
     advise_requisition(recruiter, tenant_a.requisition)
-    advise_requisition(tenant_a.hiring_manager, tenant_a.requisition, {"urgency": "high"})
+    advise_requisition(recruiter, tenant_a.requisition, {"urgency": "high"})
     assert (DecisionRecord.objects.count(), AuditLog.objects.count()) == (decisions, audits)
+
+
+def test_hiring_managers_get_no_advice_it_prices_the_agencys_margin(tenant_a):
+    with pytest.raises(Forbidden):
+        advise_requisition(tenant_a.hiring_manager, tenant_a.requisition)
 
 
 def test_record_advice_keeps_a_reproducible_decision_record(recruiter, tenant_a):

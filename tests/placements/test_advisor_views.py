@@ -104,15 +104,13 @@ def test_high_classification_risk_and_1099_shows_the_steer(recruiter, tenant_a):
     assert "Open the assessment" in text
 
 
-def test_hiring_managers_see_their_clients_only(tenant_a, tenant_b):
+def test_hiring_managers_are_refused_the_agency_economics(tenant_a, tenant_b):
     hm = login(tenant_a.hiring_manager)
     response = hm.get(url(tenant_a.requisition))
-    assert response.status_code == 200
-    text = text_of(response)
-    assert "not shown to your role" in text
-    assert "Record this advice" not in text
-    assert "Matches" not in text  # hiring managers have no Matches tab
-    assert hm.get(url(tenant_b.requisition)).status_code == 404
+    assert response.status_code == 403  # pay rates, burden and margins are the agency's
+    assert "Record this advice" not in response.content.decode()
+    assert hm.post(url(tenant_a.requisition) + "record/").status_code == 403
+    assert hm.get(url(tenant_b.requisition)).status_code == 404  # another client's stays invisible
     assert hm.post(url(tenant_b.requisition) + "record/").status_code == 404
 
 
@@ -206,7 +204,7 @@ def test_api_requisition_advice_with_overrides(recruiter, tenant_a):
 
 def test_api_requisition_advice_is_scoped(tenant_a, tenant_b):
     api = api_as(tenant_a.hiring_manager)
-    assert api.get(f"/api/requisitions/{tenant_a.requisition.pk}/advice").status_code == 200
+    assert api.get(f"/api/requisitions/{tenant_a.requisition.pk}/advice").status_code == 403
     assert api.get(f"/api/requisitions/{tenant_b.requisition.pk}/advice").status_code == 404
     assert ApiClient(None).get(f"/api/requisitions/{tenant_a.requisition.pk}/advice").status_code == 401
 

@@ -42,6 +42,7 @@ from cadre.placements.advisor import (
 )
 from cadre.placements.burden import BurdenRates
 from cadre.placements.burden_settings import rates_for
+from cadre.placements.selectors import require_economics
 from cadre.requisitions.models import JobProfile, RateUnit, Requisition
 
 DECISION_KIND = "engagement_advice"
@@ -383,8 +384,10 @@ def advise_requisition(
 ) -> RequisitionAdvice:
     """The advice for a requisition the user can see (the caller fetched it through
     requisitions.selectors.get_requisition, which scopes hiring managers). `overrides` (input name ->
-    value, e.g. query parameters) replace the prefilled values; a blank override clears the value."""
+    value, e.g. query parameters) replace the prefilled values; a blank override clears the value.
+    The advice costs the requisition at pay rates, burden and margins: agency staff only."""
     require_user(user)
+    require_economics(user)
     prefill = prefill_from_requisition(user, requisition)
     changes = _clean_overrides(overrides)
     values = {**prefill.values, **changes}

@@ -53,6 +53,7 @@ from cadre.placements.advisor_services import (
     latest_recorded_advice,
     record_advice,
 )
+from cadre.placements.selectors import require_economics
 from cadre.requisitions.models import Requisition
 from cadre.requisitions.selectors import get_requisition
 from cadre.web.http import fetch
@@ -576,6 +577,7 @@ def _economics_url(requisition: Requisition, overrides: dict[str, str]) -> str:
 @require_GET
 def requisition_economics(request: HttpRequest, pk: int) -> HttpResponse:
     requisition = fetch(get_requisition, request.user, pk)
+    fetch(require_economics, request.user)
     overrides = _overrides(request.GET)
     errors: list[str] = []
     status = 200
@@ -621,6 +623,7 @@ def requisition_economics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_requisition_advice(request: HttpRequest, pk: int) -> HttpResponse:
     requisition = fetch(get_requisition, request.user, pk)
+    fetch(require_economics, request.user)
     overrides = _overrides(request.POST)
     try:
         record, created = record_advice(request.user, requisition, overrides)
