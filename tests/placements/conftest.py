@@ -8,7 +8,10 @@ requisition, a person and their application) so scoping tests can reuse the seco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -122,3 +125,17 @@ def clear_placement_gates(tenant, recruiter, compliance_officer) -> None:
     review_classification(compliance_officer, assessment, "W-2 through the agency; low risk")
     record_gate(recruiter, app, "ip_assignment", IP_GATE)
     record_gate(recruiter, app, "work_authorization", WORK_GATE)
+
+
+@contextmanager
+def on_day(day: dt.date) -> Iterator[None]:
+    """Run placement services as if today were `day` (a placement starts only on or after its start date,
+    and the fixtures' START is two weeks ahead)."""
+    with mock.patch.object(services, "_today", return_value=day):
+        yield
+
+
+def start_on_its_day(actor: Any, placement: Placement, **kwargs: Any) -> Placement:
+    """Start the placement on its start date (or today, if that is later)."""
+    with on_day(max(placement.start_date, TODAY)):
+        return services.start_placement(actor, placement, **kwargs)

@@ -123,14 +123,17 @@ def test_void_returns_fees_to_pending(placement, recruiter, tenant_a):
 def test_scoping_and_permissions(placement, recruiter, tenant_a, tenant_b):
     week(placement, 0)
     invoice, _ = svc.generate_invoice(recruiter, tenant_a.client, *MARCH)
-    assert svc.get_invoice(tenant_a.hiring_manager, invoice.pk).number == invoice.number
-    with pytest.raises(NotFound):
-        svc.get_invoice(tenant_b.hiring_manager, invoice.pk)
-    assert not svc.invoices_visible_to(tenant_b.hiring_manager).exists()
     with pytest.raises(Forbidden):
         svc.issue_invoice(tenant_a.hiring_manager, invoice)
     with pytest.raises(Forbidden):
         svc.generate_invoice(tenant_a.hiring_manager, tenant_a.client, *MARCH)
+    with pytest.raises(NotFound):  # a draft is the agency's until issued
+        svc.get_invoice(tenant_a.hiring_manager, invoice.pk)
+    svc.issue_invoice(recruiter, invoice)
+    assert svc.get_invoice(tenant_a.hiring_manager, invoice.pk).number == invoice.number
+    with pytest.raises(NotFound):
+        svc.get_invoice(tenant_b.hiring_manager, invoice.pk)
+    assert not svc.invoices_visible_to(tenant_b.hiring_manager).exists()
 
 
 def test_bad_period_and_currency(placement, recruiter, tenant_a):

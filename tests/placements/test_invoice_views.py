@@ -62,7 +62,11 @@ def test_detail_issue_and_pay(client, recruiter, invoice):
     assert invoice.status == "paid"
 
 
-def test_hiring_managers_see_their_clients_invoices_only(client, invoice, tenant_a, tenant_b):
+def test_hiring_managers_see_their_clients_invoices_only(client, invoice, recruiter, tenant_a, tenant_b):
+    client.force_login(tenant_a.hiring_manager)  # a draft is the agency's until issued
+    assert invoice.number not in client.get(reverse("invoice-list")).content.decode()
+    assert client.get(reverse("invoice-detail", args=[invoice.pk])).status_code == 404
+    svc.issue_invoice(recruiter, invoice)
     client.force_login(tenant_b.hiring_manager)
     assert invoice.number not in client.get(reverse("invoice-list")).content.decode()
     assert client.get(reverse("invoice-detail", args=[invoice.pk])).status_code == 404
@@ -75,7 +79,7 @@ def test_hiring_managers_see_their_clients_invoices_only(client, invoice, tenant
         == 302
     )
     invoice.refresh_from_db()
-    assert invoice.status == "draft"  # refused (403 message), nothing changed
+    assert invoice.status == "issued"  # refused (403 message), nothing changed
 
 
 def test_csv_escapes_formula_cells_and_totals(client, recruiter, placement, tenant_a):

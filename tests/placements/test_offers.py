@@ -285,10 +285,10 @@ def test_accept_creates_the_placement_rate_card_split_and_checklist(extended_con
 
 def test_accept_with_explicit_overtime_rates(extended_contract_offer, recruiter):
     placement = services.accept_offer(
-        recruiter, extended_contract_offer, pay_overtime="85", bill_double="180"
+        recruiter, extended_contract_offer, pay_overtime="95", bill_double="180"
     )
     card = placement.rate_cards.get()
-    assert (card.pay_overtime, card.pay_double, card.bill_double) == (Decimal(85), Decimal(120), Decimal(180))
+    assert (card.pay_overtime, card.pay_double, card.bill_double) == (Decimal(95), Decimal(120), Decimal(180))
 
 
 def test_direct_hire_acceptance_records_the_contingency_fee(extended_direct_hire_offer, recruiter):

@@ -9,7 +9,7 @@ import pytest
 from cadre.pipeline.models import Application
 from cadre.placements.models import Offer, Placement
 
-from .conftest import START, TODAY, api_client, clear_placement_gates
+from .conftest import START, TODAY, api_client, clear_placement_gates, on_day
 
 pytestmark = pytest.mark.django_db
 
@@ -56,11 +56,11 @@ def test_offer_flow_to_an_active_placement(tenant_a, recruiter, compliance_offic
     ]
     assert [o["revision"] for o in api.get(offers_url(tenant_a.application)).json()] == [2, 1]
 
-    accepted = api.post(f"/api/offers/{second['id']}/accept", {"pay_overtime": "88"})
+    accepted = api.post(f"/api/offers/{second['id']}/accept", {"pay_overtime": "98"})
     assert accepted.status_code == 201, accepted.content
     placement = accepted.json()
     assert placement["status"] == "pending_start" and placement["person_name"] == "Ana Lima"
-    assert placement["rate_cards"][0]["pay_overtime"] == "88.0000"
+    assert placement["rate_cards"][0]["pay_overtime"] == "98.0000"
     assert placement["rate_cards"][0]["bill_double"] == "196.0000"
     assert placement["splits"] == [
         {"user_id": recruiter.pk, "username": "rita", "role": "recruiter", "share_percent": "100.0000"}
@@ -68,10 +68,13 @@ def test_offer_flow_to_an_active_placement(tenant_a, recruiter, compliance_offic
     twice = api.post(f"/api/offers/{second['id']}/accept", {})
     assert twice.status_code == 409 and "already accepted" in twice.json()["detail"]
 
-    blocked = api.post(f"/api/placements/{placement['id']}/start", {})
-    assert blocked.status_code == 409 and "Work authorization confirmed" in blocked.json()["detail"]
-    clear_placement_gates(tenant_a, recruiter, compliance_officer)
-    started = api.post(f"/api/placements/{placement['id']}/start", {"reason": "Day one"})
+    early = api.post(f"/api/placements/{placement['id']}/start", {})
+    assert early.status_code == 409 and f"starts on {START.isoformat()}" in early.json()["detail"]
+    with on_day(START):
+        blocked = api.post(f"/api/placements/{placement['id']}/start", {})
+        assert blocked.status_code == 409 and "Work authorization confirmed" in blocked.json()["detail"]
+        clear_placement_gates(tenant_a, recruiter, compliance_officer)
+        started = api.post(f"/api/placements/{placement['id']}/start", {"reason": "Day one"})
     assert started.status_code == 200 and started.json()["status"] == "active"
     assert Application.objects.get(pk=tenant_a.application.pk).stage == "placed"
 

@@ -32,6 +32,7 @@ from .conftest import (
     TODAY,
     clear_placement_gates,
     make_extended_offer,
+    start_on_its_day,
 )
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def started_contract_to_hire(
     offer = make_extended_offer(recruiter, tenant, terms)
     placement = services.accept_offer(recruiter, offer, fee_terms=fee_terms)
     clear_placement_gates(tenant, recruiter, compliance_officer)
-    return services.start_placement(recruiter, placement)
+    return start_on_its_day(recruiter, placement)
 
 
 # --- start ------------------------------------------------------------------------------------------------
@@ -83,7 +84,7 @@ def started_contract_to_hire(
 
 def test_start_is_blocked_by_the_compliance_gates_with_every_reason(accepted_contract_placement, recruiter):
     with pytest.raises(Conflict) as err:
-        services.start_placement(recruiter, accepted_contract_placement)
+        start_on_its_day(recruiter, accepted_contract_placement)
     for gate in ("Classification reviewed", "IP assignment signed", "Work authorization confirmed"):
         assert gate in err.value.message
     assert Placement.objects.get(pk=accepted_contract_placement.pk).status == "pending_start"
@@ -94,7 +95,7 @@ def test_start_moves_the_application_to_placed_once_gates_pass(
     accepted_contract_placement, application_at_offer, recruiter, compliance_officer
 ):
     clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    started = services.start_placement(recruiter, accepted_contract_placement)
+    started = start_on_its_day(recruiter, accepted_contract_placement)
     assert (started.status, started.version) == ("active", 2)
     application = Application.objects.get(pk=started.application_id)
     assert application.stage == "placed"
@@ -116,7 +117,7 @@ def test_start_refuses_an_application_moved_away_from_offer(accepted_contract_pl
         recruiter, accepted_contract_placement.application, to_stage="withdrawn", reason="Relocated"
     )
     with pytest.raises(Conflict, match="Withdrawn"):
-        services.start_placement(recruiter, accepted_contract_placement)
+        start_on_its_day(recruiter, accepted_contract_placement)
 
 
 def test_only_editors_start_placements(accepted_contract_placement, compliance_officer, application_at_offer):
@@ -142,7 +143,7 @@ def test_ending_an_active_placement(
     accepted_contract_placement, application_at_offer, recruiter, compliance_officer
 ):
     clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    placement = services.start_placement(recruiter, accepted_contract_placement)
+    placement = start_on_its_day(recruiter, accepted_contract_placement)
     with pytest.raises(ValidationFailed) as err:
         services.end_placement(
             recruiter, placement, reason="Project cut", end_date=START - dt.timedelta(days=1)
@@ -320,7 +321,7 @@ def test_a_new_card_cannot_start_on_or_before_an_invoiced_day(
     accepted_contract_placement, application_at_offer, recruiter, compliance_officer
 ):
     clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    placement = services.start_placement(recruiter, accepted_contract_placement)
+    placement = start_on_its_day(recruiter, accepted_contract_placement)
     monday = START - dt.timedelta(days=START.weekday()) + dt.timedelta(days=7)
     sheet = worked(placement, monday)
     invoice = invoiced(placement, sheet)
@@ -439,7 +440,7 @@ def test_totals_over_the_list(
     accepted_contract_placement, application_at_offer, recruiter, compliance_officer, tenant_b
 ):
     clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    services.start_placement(recruiter, accepted_contract_placement)
+    start_on_its_day(recruiter, accepted_contract_placement)
     if START > TODAY:  # the rates in force today: the card starts at the placement's start
         RateCard.objects.filter(placement=accepted_contract_placement).update(effective_from=TODAY)
     offer = make_extended_offer(recruiter, tenant_b, {**DIRECT_HIRE_TERMS, "salary": "100000"})
@@ -462,7 +463,7 @@ def test_totals_never_add_across_currencies(
     accepted_contract_placement, application_at_offer, recruiter, compliance_officer, tenant_b
 ):
     clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    services.start_placement(recruiter, accepted_contract_placement)
+    start_on_its_day(recruiter, accepted_contract_placement)
     if START > TODAY:
         RateCard.objects.filter(placement=accepted_contract_placement).update(effective_from=TODAY)
     offer = make_extended_offer(

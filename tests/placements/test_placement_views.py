@@ -14,7 +14,7 @@ from cadre.pipeline.models import Application
 from cadre.placements import services
 from cadre.placements.models import CommissionSplit, Offer, Placement, RateCard
 
-from .conftest import CONTRACT_TERMS, START, TODAY, clear_placement_gates
+from .conftest import CONTRACT_TERMS, START, TODAY, clear_placement_gates, on_day
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +88,13 @@ def test_accept_from_the_offer_page(extended_contract_offer, recruiter):
     assert "overtime bill rate cannot be negative (-3)" in response.content.decode()
     assert 'value="-3"' in response.content.decode()
     assert not Placement.objects.exists()
-    response = client.post(url, {"pay_overtime": "85"})
+    response = client.post(url, {"pay_overtime": "85"})  # W-2: below 1.5x the regular pay of 60
+    assert response.status_code == 422 and "FLSA time-and-a-half" in response.content.decode()
+    assert not Placement.objects.exists()
+    response = client.post(url, {"pay_overtime": "95"})
     placement = Placement.objects.get()
     assert response.url == reverse("placement-detail", args=[placement.pk])
-    assert RateCard.objects.get(placement=placement).pay_overtime == Decimal(85)
+    assert RateCard.objects.get(placement=placement).pay_overtime == Decimal(95)
     again = client.post(url, {})
     assert again.status_code == 409 and "already accepted" in again.content.decode()
 
@@ -187,11 +190,15 @@ def test_start_blocked_then_allowed(
 ):
     client = login(recruiter)
     url = reverse("placement-start", args=[accepted_contract_placement.pk])
-    response = client.post(url)
-    assert response.status_code == 409
-    assert "Not started." in response.content.decode() and "IP assignment signed" in response.content.decode()
-    clear_placement_gates(application_at_offer, recruiter, compliance_officer)
-    assert client.post(url).status_code == 302
+    early = client.post(url)
+    assert early.status_code == 409 and "starts on" in early.content.decode()
+    with on_day(accepted_contract_placement.start_date):
+        response = client.post(url)
+        assert response.status_code == 409
+        page = response.content.decode()
+        assert "Not started." in page and "IP assignment signed" in page
+        clear_placement_gates(application_at_offer, recruiter, compliance_officer)
+        assert client.post(url).status_code == 302
     assert Placement.objects.get().status == "active"
     assert Application.objects.get(pk=application_at_offer.application.pk).stage == "placed"
 

@@ -50,11 +50,17 @@ NUMBER_LOCK_KEY = zlib.crc32(b"cadre.placements.invoice-number")
 # ---------------------------------------------------------------------------------------------- reads
 
 
+# What a client's hiring manager sees: the agency's drafts are work in progress, not yet sent to the client.
+CLIENT_VISIBLE_STATUSES = (Status.ISSUED, Status.PAID, Status.VOID)
+
+
 def invoices_visible_to(user: Any) -> QuerySet[Invoice]:
+    """Every invoice for the agency; for a hiring manager, their clients' issued, paid and void invoices
+    (drafts stay internal until issued: a draft is NotFound to them)."""
     require_user(user)
     qs = Invoice.objects.select_related("client", "created_by")
     if is_client_scoped(user):
-        qs = qs.filter(client__hiring_managers=user)
+        qs = qs.filter(client__hiring_managers=user, status__in=CLIENT_VISIBLE_STATUSES)
     return qs
 
 

@@ -287,6 +287,54 @@ class RateSet:
     bill_double: Decimal
 
 
+W2 = "w2"
+
+
+def _premium_problems(rates: Any) -> list[tuple[str, str]]:
+    """(field, text) for each premium rate below the rate it must reach: overtime pay at least 1.5x the
+    regular pay (FLSA time-and-a-half for non-exempt hourly employees), double-time pay at least the
+    overtime pay, and overtime/double-time bill at least the regular bill."""
+    floor = _rate(rates.pay_regular * OVERTIME_MULTIPLIER)
+    out: list[tuple[str, str]] = []
+    if rates.pay_overtime < floor:
+        out.append(
+            (
+                "pay_overtime",
+                f"overtime pay {rates.pay_overtime:.2f} is below 1.5x the regular pay "
+                f"{rates.pay_regular:.2f} (at least {floor:.2f}: FLSA time-and-a-half for non-exempt hourly "
+                "workers)",
+            )
+        )
+    if rates.pay_double < max(rates.pay_overtime, floor):
+        out.append(
+            (
+                "pay_double",
+                f"double-time pay {rates.pay_double:.2f} is below the overtime pay "
+                f"{max(rates.pay_overtime, floor):.2f}",
+            )
+        )
+    for field, label in (("bill_overtime", "overtime"), ("bill_double", "double-time")):
+        value = getattr(rates, field)
+        if value < rates.bill_regular:
+            out.append(
+                (field, f"{label} bill {value:.2f} is below the regular bill {rates.bill_regular:.2f}")
+            )
+    return out
+
+
+def rate_card_warnings(rates: Any, vehicle: str | None) -> list[str]:
+    """Warnings on a rate card (a RateSet or RateCard): premium rates below their floor for a 1099/C2C
+    contractor (refused for W-2 by `rate_set`), and overtime or double time billed below its pay."""
+    warnings = [] if vehicle == W2 else [text for _, text in _premium_problems(rates)]
+    for label, pay, bill in (
+        ("overtime", rates.pay_overtime, rates.bill_overtime),
+        ("double-time", rates.pay_double, rates.bill_double),
+    ):
+        if bill < pay:
+            warnings.append(f"negative {label} margin: bill {bill:.2f} is below pay {pay:.2f}")
+    return warnings
+
+
 def _rate(value: Decimal) -> Decimal:
     return value.quantize(RATE_PLACES, rounding=ROUND_HALF_UP)
 
@@ -299,8 +347,13 @@ def rate_set(
     pay_double: Any = None,
     bill_overtime: Any = None,
     bill_double: Any = None,
+    vehicle: str | None = None,
 ) -> RateSet:
-    """A full rate card from the regular rates: overtime 1.5x and double time 2x unless given."""
+    """A full rate card from the regular rates: overtime 1.5x and double time 2x unless given.
+
+    For a W-2 worker (`vehicle` "w2") the card is refused when overtime pay is below 1.5x the regular pay
+    (FLSA), double-time pay below overtime pay, or overtime/double-time bill below the regular bill. For
+    1099/C2C those are warnings (`rate_card_warnings`): the FLSA covers employees, not contractors."""
     pay_regular = parse_amount(pay, "pay_regular", required=True, label="pay rate")
     bill_regular = parse_amount(bill, "bill_regular", required=True, label="bill rate")
     assert pay_regular is not None and bill_regular is not None
@@ -313,7 +366,7 @@ def rate_set(
     for field, value in (("pay_regular", pay_regular), ("bill_regular", bill_regular), *values.items()):
         if value is not None and value > MAX_RATE:
             raise TermsInvalid(f"{field.replace('_', ' ')} {value} per hour is implausible", field)
-    return RateSet(
+    rates = RateSet(
         pay_regular=_rate(pay_regular),
         pay_overtime=_rate(values["pay_overtime"] or pay_regular * OVERTIME_MULTIPLIER),
         pay_double=_rate(values["pay_double"] or pay_regular * DOUBLE_TIME_MULTIPLIER),
@@ -321,6 +374,11 @@ def rate_set(
         bill_overtime=_rate(values["bill_overtime"] or bill_regular * OVERTIME_MULTIPLIER),
         bill_double=_rate(values["bill_double"] or bill_regular * DOUBLE_TIME_MULTIPLIER),
     )
+    if vehicle == W2:
+        problems = _premium_problems(rates)
+        if problems:
+            raise TermsInvalid("W-2 rate card refused: " + "; ".join(t for _, t in problems), problems[0][0])
+    return rates
 
 
 def _percent(raw: Any, field: str) -> str:

@@ -31,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cadre.placements.burden import UnknownState, normalize_state
+
 ONBOARDING_VERSION = "onboarding-2026.11.1"
 
 # Engagement types and vehicles (the values stored on Placement; kept as strings so this stays pure).
@@ -410,6 +412,23 @@ def check_details(kind: str, details: Mapping[str, Any], *, today: dt.date, star
                     else f"certificate of insurance expired on {expires.isoformat()}"
                 )
     return check
+
+
+def check_work_state(kind: str, details: Mapping[str, Any]) -> dict[str, Any]:
+    """The IP-assignment task's work state must be a real US state or DC (state law limits invention
+    assignment, so a made-up code would skip the statute check): the details with the code normalised
+    ('ca' → 'CA'). Blank is left to the gate (which asks for it when the work is in the US). Raises
+    burden.UnknownState (field "work_state") naming the bad value."""
+    raw = details.get("work_state")
+    if kind != IP_ASSIGNMENT or raw is None or (isinstance(raw, str) and not raw.strip()):
+        return dict(details)
+    if not isinstance(raw, str):
+        raise UnknownState(f"work state {raw!r} is not a two-letter state code", field="work_state")
+    try:
+        code = normalize_state(raw)
+    except UnknownState as exc:
+        raise UnknownState(f"work {exc}", field="work_state") from exc
+    return {**details, "work_state": code}
 
 
 def gate_kind_for(kind: str) -> str:

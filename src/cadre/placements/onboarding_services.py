@@ -25,6 +25,7 @@ from cadre.core.models import AuditLog, User
 from cadre.core.selectors import is_client_scoped
 from cadre.core.services import require_user
 from cadre.placements import onboarding
+from cadre.placements.burden import UnknownState
 from cadre.placements.models import OnboardingTask, Placement
 
 MIN_WAIVE_REASON = 10
@@ -202,6 +203,10 @@ def complete_task(
     data = _clean_details(details)
     with transaction.atomic():
         locked = _locked_task(task)
+        try:
+            data = onboarding.check_work_state(locked.kind, data)
+        except UnknownState as exc:
+            raise ValidationFailed(f"{locked.title}: {exc}", field="details") from exc
         if not can_complete(user, locked):
             raise Forbidden(f"a {user.role_label.lower()} may not complete this onboarding task")
         if locked.status != OnboardingTask.Status.OPEN:

@@ -340,6 +340,7 @@ def accept_offer(
                     pay_double=pay_double,
                     bill_overtime=bill_overtime,
                     bill_double=bill_double,
+                    vehicle=locked.vehicle,
                 )
         except TermsInvalid as exc:
             raise ValidationFailed(exc.message, field=exc.field) from exc
@@ -471,14 +472,21 @@ def _locked_placement(placement: Placement) -> Placement:
 
 
 def start_placement(actor: Any, placement: Placement, *, reason: str = "") -> Placement:
-    """Pending → active; the application moves to "placed" through the pipeline, so every required
-    compliance gate must have passed (or been overridden): otherwise Conflict naming each gate."""
+    """Pending → active on or after the start date; the application moves to "placed" through the
+    pipeline, so every required compliance gate must have passed (or been overridden): otherwise Conflict
+    naming each gate."""
     user = require_editor(actor)
     with transaction.atomic():
         locked = _locked_placement(placement)
         if locked.status != Placement.Status.PENDING_START:
             raise Conflict(
                 f"placement #{locked.pk} is {locked.get_status_display().lower()}; it cannot start"
+            )
+        today = _today()
+        if today < locked.start_date:
+            raise Conflict(
+                f"placement #{locked.pk} starts on {locked.start_date.isoformat()}; it can be started on "
+                f"that day or later (today is {today.isoformat()})"
             )
         application = _locked_application(locked.application)
         if application.stage not in {Stage.OFFER, Stage.PLACED}:
@@ -606,7 +614,9 @@ def convert_placement(
     fees_paid: Any = None,
 ) -> Placement:
     """Contract-to-hire → the client's employee from `converted_on` (the contract's last day is the day
-    before). Records the conversion fee (fees.conversion_fee from the fee terms, months and hours worked)."""
+    before). Records the conversion fee (fees.conversion_fee from the fee terms, months and hours worked).
+    The conversion is recorded on or after its first day, never ahead: the status changes at once, and the
+    contractor is still working until the day before."""
     user = require_editor(actor)
     try:
         amount = offer_terms.parse_amount(salary, "salary", required=True)
@@ -630,6 +640,14 @@ def convert_placement(
         if day <= locked.start_date:
             raise ValidationFailed(
                 f"the conversion date must be after the start date {locked.start_date}", field="converted_on"
+            )
+        today = _today()
+        if day > today:
+            raise ValidationFailed(
+                f"the conversion date {day.isoformat()} is in the future: the conversion date must be today "
+                f"({today.isoformat()}) or earlier, because converting ends the contract at once; record it "
+                "on or after the first day as the client's employee",
+                field="converted_on",
             )
         worked = _last_worked_day(locked)
         if worked is not None and worked >= day:
@@ -676,6 +694,7 @@ def add_rate_card(
             pay_double=pay_double,
             bill_overtime=bill_overtime,
             bill_double=bill_double,
+            vehicle=placement.vehicle,
         )
     except TermsInvalid as exc:
         raise ValidationFailed(exc.message, field=exc.field) from exc

@@ -126,6 +126,19 @@ def can_approve(user: Any, sheet: Timesheet) -> bool:
     return can_enter(user) or is_clients_hiring_manager(user, sheet.placement)
 
 
+def _check_not_future(entries: Iterable[Any], what: str) -> None:
+    """Hours dated after today cannot be submitted or approved (they have not been worked)."""
+    today = timezone.localdate()
+    future = timesheets.future_days(entries, today)
+    if future:
+        days = ", ".join(d.strftime("%a %Y-%m-%d") for d in future)
+        raise ValidationFailed(
+            f"this timesheet cannot be {what}: it has hours on {days}, after today ({today.isoformat()}); "
+            "remove them or wait until the days are worked",
+            field="entries",
+        )
+
+
 def _check_placement(placement: Placement) -> None:
     if placement.pay_basis == PayBasis.SALARY:
         raise ValidationFailed("salaried (direct-hire) placements have no timesheets", field="placement")
@@ -162,6 +175,12 @@ def create_timesheet(actor: Any, placement: Placement, week_start: dt.date) -> T
         timesheets.check_week_start(week_start)
     except timesheets.TimesheetError as exc:
         _raise(exc)
+    today = timezone.localdate()
+    if week_start > today:
+        raise ValidationFailed(
+            f"the week of {week_start.isoformat()} has not started yet (today is {today.isoformat()})",
+            field="week_start",
+        )
     if not timesheets.week_overlaps(week_start, placement.start_date, placement.end_date):
         end = placement.end_date.isoformat() if placement.end_date else "open-ended"
         raise ValidationFailed(
@@ -194,7 +213,11 @@ def _write_entries(
     placement = sheet.placement
     try:
         days = timesheets.check_entries(
-            sheet.week_start, rows, placement_start=placement.start_date, placement_end=placement.end_date
+            sheet.week_start,
+            rows,
+            placement_start=placement.start_date,
+            placement_end=placement.end_date,
+            today=timezone.localdate(),
         )
     except timesheets.TimesheetError as exc:
         _raise(exc)
@@ -259,9 +282,11 @@ def _submit(sheet: Timesheet, actor: Any, via: str | None) -> Timesheet:
         locked = _locked(sheet)
         if locked.status not in EDITABLE:
             raise Conflict(f"a {locked.get_status_display().lower()} timesheet cannot be submitted")
-        hours = timesheets.totals(locked.entries.all())
+        entries = list(locked.entries.all())
+        hours = timesheets.totals(entries)
         if hours.total <= 0:
             raise ValidationFailed("enter the week's hours before submitting", field="entries")
+        _check_not_future(entries, "submitted")
         before = audit.snapshot(locked)
         locked.status = Status.SUBMITTED
         locked.submitted_at = timezone.now()
@@ -303,6 +328,7 @@ def approve_timesheet(actor: Any, sheet: Timesheet, *, contact: Contact | None =
         user, contact = _decider(actor, locked, contact)
         if locked.status != Status.SUBMITTED:
             raise Conflict(f"only submitted timesheets can be approved (this one is {locked.status})")
+        _check_not_future(locked.entries.all(), "approved")
         before = audit.snapshot(locked)
         locked.status = Status.APPROVED
         locked.approved_by_user = user

@@ -114,9 +114,11 @@ def check_entries(
     *,
     placement_start: dt.date,
     placement_end: dt.date | None,
+    today: dt.date | None = None,
 ) -> list[DayHours]:
     """Validate a week's entries (each a mapping with work_date, regular_hours, overtime_hours,
     double_hours, note) and return them as DayHours, one per day that has hours or a note, in date order.
+    With `today`, hours on a later day are refused (they have not been worked yet).
     Raises TimesheetError listing every problem."""
     check_week_start(week_start)
     problems: list[str] = []
@@ -146,12 +148,33 @@ def check_entries(
             problems.append(f"{label} is before the placement starts ({placement_start.isoformat()})")
         elif placement_end is not None and day > placement_end:
             problems.append(f"{label} is after the placement ends ({placement_end.isoformat()})")
+        if today is not None and day > today and entry.total > 0:
+            problems.append(future_day_problem(day, today))
         if entry.total > DAY_LIMIT:
             problems.append(f"{label}: {entry.total} hours in one day (at most 24)")
         days[day] = entry
     if problems:
         raise TimesheetError(problems, field="entries")
     return [days[d] for d in sorted(days)]
+
+
+def future_day_problem(day: dt.date, today: dt.date) -> str:
+    return (
+        f"{day.strftime('%a %Y-%m-%d')} is in the future: hours can be entered only for days worked "
+        f"(up to today, {today.isoformat()})"
+    )
+
+
+def future_days(entries: Iterable[Any], today: dt.date) -> list[dt.date]:
+    """The days after `today` that carry hours (entries: anything with work_date and the hour fields)."""
+    return sorted(
+        {
+            e.work_date
+            for e in entries
+            if e.work_date > today
+            and Decimal(e.regular_hours) + Decimal(e.overtime_hours) + Decimal(e.double_hours) > 0
+        }
+    )
 
 
 @dataclass(frozen=True)
