@@ -63,10 +63,12 @@ def _approver(placement: Placement, editor: User) -> tuple[User, Contact | None]
     return editor, contact
 
 
-def _week_rows(rng: random.Random, sheet: Timesheet, placement: Placement) -> list[dict[str, str]]:
+def _week_rows(
+    rng: random.Random, sheet: Timesheet, placement: Placement, today: dt.date
+) -> list[dict[str, str]]:
     rows = []
     for day in timesheets.week_days(sheet.week_start)[:5]:
-        if day < placement.start_date or (placement.end_date and day > placement.end_date):
+        if day < placement.start_date or (placement.end_date and day > placement.end_date) or day > today:
             continue
         if rng.random() < 0.04:  # a day off now and then
             continue
@@ -95,7 +97,7 @@ def _seed_timesheets(
             continue
         try:
             sheet = timesheet_services.create_timesheet(editor, placement, week)
-            rows = _week_rows(rng, sheet, placement)
+            rows = _week_rows(rng, sheet, placement, today)
             if not rows:
                 continue
             sheet = timesheet_services.save_entries(editor, sheet, rows)
