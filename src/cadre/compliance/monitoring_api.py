@@ -3,6 +3,8 @@
 - GET /api/compliance/adverse-impact?requisition_id=&client_id=  per pipeline step, adverse-impact
   tables by sex, race/ethnicity and intersection
 - GET /api/compliance/ll144/matching?format=json|csv&since=&requisition_id=  LL144 audit of matching
+- GET /api/compliance/ll144/assessments?format=json|csv&since=&requisition_id=  LL144 audit of screening
+  assessments (the sitting scores); both are `_ll144` with the tool's DecisionRecord kind
 - GET|PUT /api/people/{id}/self-identification  a person's voluntary self-identification
 
 Reading needs the demographics permission (admins, compliance officers, view_demographics); recording
@@ -14,12 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from cadre.api.schemas import ERRORS, ErrorOut, StrictIn
-from cadre.compliance import demographics, monitoring, reports
+from cadre.compliance import demographics, monitoring
+from cadre.compliance.monitoring_views import TOOLS_BY_KIND, ll144_download
 from cadre.core.exceptions import NotFound
 from cadre.people.models import Person
 
@@ -65,19 +67,28 @@ def adverse_impact(request: HttpRequest, params: Query[AdverseImpactParams]) -> 
     )
 
 
+def _ll144(request: HttpRequest, params: LL144Params, kind: str) -> Any:
+    report = monitoring.scoring_ll144_audit(
+        request.user, kind=kind, since=params.since, requisition=params.requisition_id
+    )
+    if params.format == "csv":
+        return ll144_download(report, TOOLS_BY_KIND[kind], "csv")
+    return report
+
+
 @router.get("/compliance/ll144/matching", response={200: dict[str, Any], **RESPONSES})
 def ll144_matching(request: HttpRequest, params: Query[LL144Params]) -> Any:
     """NYC Local Law 144 scoring-mode bias audit of Cadre matching from its decision records (422 when
     there is no score to audit). format=csv returns the public-summary CSV."""
-    report = monitoring.matching_ll144_audit(
-        request.user, since=params.since, requisition=params.requisition_id
-    )
-    if params.format == "csv":
-        response = HttpResponse(reports.ll144_csv(report), content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="cadre-matching-ll144-{stamp}.csv"'
-        return response
-    return report
+    return _ll144(request, params, monitoring.MATCH_KIND)
+
+
+@router.get("/compliance/ll144/assessments", response={200: dict[str, Any], **RESPONSES})
+def ll144_assessments(request: HttpRequest, params: Query[LL144Params]) -> Any:
+    """NYC Local Law 144 scoring-mode bias audit of screening assessments: the latest graded sitting score
+    of each person for each requisition (422 when there is none). format=csv returns the public-summary
+    CSV."""
+    return _ll144(request, params, monitoring.ASSESSMENT_KIND)
 
 
 def _person(pk: int) -> Person:

@@ -1,5 +1,6 @@
 """Web pages for compliance monitoring: the compliance dashboard, adverse impact per pipeline stage, the
-LL144 bias audit of Cadre matching (HTML, CSV, PDF) and recording a person's self-identification.
+LL144 bias audits of Cadre's scoring tools (matching and screening assessments; HTML, CSV, PDF, one view
+and one template parametrised by `LL144_TOOLS`) and recording a person's self-identification.
 
 Every page needs the demographics permission (admins, compliance officers, or the view_demographics
 permission); recording self-identification needs the compliance-officer or admin role. Others get 403.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -94,6 +96,58 @@ def _other_pages() -> list[dict[str, str]]:
 # --- dashboard -----------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ScoringTool:
+    """One automated scoring tool audited under LL144 from its DecisionRecords (monitoring.SCORED_TOOLS)."""
+
+    kind: str  # the DecisionRecord kind the audit reads
+    slug: str  # in file names
+    url_name: str
+    tab: str
+    title: str
+    intro: str  # what the audited scores are
+    card: str  # the dashboard's description
+    stat_label: str
+    empty_hint: str  # where the scores come from, when there are none yet
+
+    @property
+    def tool(self) -> str:
+        return monitoring.SCORED_TOOLS[self.kind][0]
+
+    def records(self) -> int:
+        return DecisionRecord.objects.filter(kind=self.kind, subject_type=monitoring.MATCH_SUBJECT).count()
+
+
+LL144_TOOLS: tuple[ScoringTool, ...] = (
+    ScoringTool(
+        kind=monitoring.MATCH_KIND,
+        slug="matching",
+        url_name="compliance-ll144",
+        tab="LL144 audit: matching",
+        title="NYC Local Law 144 bias audit: Cadre matching",
+        intro="the match scores Cadre recorded: the latest score of each person for each requisition",
+        card="Scoring rates (share above the median match score) and impact ratios from the matching "
+        "decision records, with the fields a public summary needs. Download as CSV or PDF.",
+        stat_label="Matching decision records",
+        empty_hint="Match scores are recorded each time a requisition's matches are ranked.",
+    ),
+    ScoringTool(
+        kind=monitoring.ASSESSMENT_KIND,
+        slug="assessments",
+        url_name="compliance-ll144-assessments",
+        tab="LL144 audit: assessments",
+        title="NYC Local Law 144 bias audit: Cadre screening assessments",
+        intro="the assessment scores Cadre recorded: the latest graded sitting of each person for each "
+        "requisition",
+        card="Scoring rates (share above the median assessment score) and impact ratios from the scores of "
+        "graded screening sittings, with the fields a public summary needs. Download as CSV or PDF.",
+        stat_label="Assessment score records",
+        empty_hint="A score is recorded when a candidate's assessment sitting is fully graded.",
+    ),
+)
+TOOLS_BY_KIND = {t.kind: t for t in LL144_TOOLS}
+
+
 @demographics_required
 def compliance_home(request: HttpRequest) -> HttpResponse:
     people = Person.objects.filter(merged_into__isnull=True).count()
@@ -102,9 +156,7 @@ def compliance_home(request: HttpRequest) -> HttpResponse:
         "people_total": people,
         "self_id_total": self_ids.count(),
         "declined_total": self_ids.filter(sex="", race_ethnicity="").count(),
-        "match_records": DecisionRecord.objects.filter(
-            kind=monitoring.MATCH_KIND, subject_type=monitoring.MATCH_SUBJECT
-        ).count(),
+        "audits": [{"tool": t, "url": reverse(t.url_name), "records": t.records()} for t in LL144_TOOLS],
         "other_pages": _other_pages(),
         "can_record": demographics.can_record_demographics(request.user),
     }
@@ -178,7 +230,7 @@ def adverse_impact(request: HttpRequest) -> HttpResponse:
     return render(request, "compliance/adverse_impact.html", context)
 
 
-# --- LL144 audit of matching -------------------------------------------------------------------------
+# --- LL144 audits of Cadre's scoring tools ---------------------------------------------------------------
 
 
 def _date(raw: str | None) -> dt.date | None:
@@ -194,27 +246,42 @@ def _download_url(request: HttpRequest, fmt: str) -> str:
     return f"{request.path}?{params.urlencode()}"
 
 
-@demographics_required
-def ll144_matching(request: HttpRequest) -> HttpResponse:
+def ll144_download(report: dict[str, Any], tool: ScoringTool, fmt: str) -> HttpResponse | None:
+    """The report as a CSV or PDF attachment (None for any other format)."""
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = HttpResponse(reports.ll144_csv(report), content_type="text/csv; charset=utf-8")
+    elif fmt == "pdf":
+        response = HttpResponse(reports.ll144_pdf(report), content_type="application/pdf")
+    else:
+        return None
+    response["Content-Disposition"] = f'attachment; filename="cadre-{tool.slug}-ll144-{stamp}.{fmt}"'
+    return response
+
+
+def _ll144_page(request: HttpRequest, tool: ScoringTool) -> HttpResponse:
     since = _date(request.GET.get("since"))
     requisition_id = _int(request.GET.get("requisition"))
     fmt = request.GET.get("format", "html")
     report: dict[str, Any] | None = None
     error = ""
     try:
-        report = fetch(monitoring.matching_ll144_audit, request.user, since=since, requisition=requisition_id)
+        report = fetch(
+            monitoring.scoring_ll144_audit,
+            request.user,
+            kind=tool.kind,
+            since=since,
+            requisition=requisition_id,
+        )
     except ValidationFailed as exc:
         error = exc.message
-    stamp = timezone.localdate().isoformat()
-    if report is not None and fmt == "csv":
-        response = HttpResponse(reports.ll144_csv(report), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cadre-matching-ll144-{stamp}.csv"'
-        return response
-    if report is not None and fmt == "pdf":
-        response = HttpResponse(reports.ll144_pdf(report), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="cadre-matching-ll144-{stamp}.pdf"'
-        return response
+    if report is not None:
+        download = ll144_download(report, tool, fmt)
+        if download is not None:
+            return download
     context = {
+        "tool": tool,
+        "tools": LL144_TOOLS,
         "report": report,
         "report_html": mark_safe(reports.ll144_html(report)) if report is not None else "",
         "error": error,
@@ -227,7 +294,17 @@ def ll144_matching(request: HttpRequest) -> HttpResponse:
         "pdf_url": _download_url(request, "pdf"),
     }
     status = 200 if report is not None or fmt == "html" else 404
-    return render(request, "compliance/ll144_matching.html", context, status=status)
+    return render(request, "compliance/ll144_audit.html", context, status=status)
+
+
+@demographics_required
+def ll144_matching(request: HttpRequest) -> HttpResponse:
+    return _ll144_page(request, TOOLS_BY_KIND[monitoring.MATCH_KIND])
+
+
+@demographics_required
+def ll144_assessments(request: HttpRequest) -> HttpResponse:
+    return _ll144_page(request, TOOLS_BY_KIND[monitoring.ASSESSMENT_KIND])
 
 
 # --- self-identification ---------------------------------------------------------------------------------
@@ -321,6 +398,7 @@ urlpatterns: list[URLPattern] = [
     path("compliance/", compliance_home, name="compliance-home"),
     path("compliance/adverse-impact/", adverse_impact, name="compliance-adverse-impact"),
     path("compliance/ll144/matching/", ll144_matching, name="compliance-ll144"),
+    path("compliance/ll144/assessments/", ll144_assessments, name="compliance-ll144-assessments"),
     path("compliance/people/<int:pk>/self-id/", self_id_form, name="compliance-self-id"),
     path("compliance/self-id/", self_id_lookup, name="compliance-self-id-lookup"),
     path("compliance/self-id/import/", self_id_import, name="compliance-self-id-import"),

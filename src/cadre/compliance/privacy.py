@@ -10,12 +10,26 @@ self-identification, the search document, talent-pool memberships, activity text
 and the audit snapshots that held any of it. What counts for audits stays: the person row (renamed
 "Erased person #<id>"), applications and their append-only stage events, candidate notices, and decision
 records (kind, version, score, subject, person_id), so adverse-impact and retention counts survive.
+
+Screening (the rows hanging off the person's applications) is exported under each application's
+"screening": sittings with their submissions (answers, upload name, size and sha256, grades; never the
+uploaded bytes, the link's nonce or the questions' hidden keys, labels and tests) and interviews with every
+scorecard about the person (ratings with their evidence notes, recommendation, summary); the screening
+DecisionRecords are under "decision_records" and the audit entries of all these rows under "audit_log".
+Erasure removes the uploaded bytes and file names, the answers and what graders wrote about them, and
+the scorecards' evidence notes and summaries (on the rows and in their audit snapshots), and revokes
+every assessment link. The structure stays: sittings and submissions with status, scores, levels, sizes
+and digests, interviews and scorecards with their levels and recommendations, and the recruiter's
+decision on a sitting (whose reason is also the kept stage event's), so sitting scores, the LL144 audit of
+assessments, interviewer calibration and the scorecard decisions still add up.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models, transaction
@@ -40,6 +54,7 @@ from cadre.people.models import (
 from cadre.pipeline.models import Activity, Application, StageEvent
 from cadre.resolution.merging import person_relations
 from cadre.resolution.models import MatchCandidate
+from cadre.screening.models import CompetencyRating, Interview, Scorecard, Sitting, Submission
 
 EXPORT_FORMAT = "cadre.person-export/1"
 EXPORT_ACTION = AuditLog.Action.EXPORT
@@ -66,6 +81,36 @@ PERSONAL_LABELS = frozenset(
     }
 )
 EXPORTED_LABELS = PERSONAL_LABELS | {"pipeline.application", "compliance.candidatenotice"}
+# Screening rows (they hang off applications): exported under each application's "screening", never
+# through the generic dump of related rows (a sitting's nonce opens the candidate's link).
+SCREENING_MODELS: tuple[type[models.Model], ...] = (Sitting, Submission, Interview, Scorecard)
+# What erasure keeps of a submission's grader output: the numbers the sitting score and audits rest on.
+# Free text (a rubric grader's note, a failing run's message, per-row problems) goes.
+KEPT_RESULT_KEYS = frozenset(
+    {
+        "points",
+        "correct",
+        "valid",
+        "level",
+        "metric",
+        "value",
+        "direction",
+        "n",
+        "floor",
+        "target",
+        "grading_version",
+        "predictions_digest",
+        "status",
+        "tests_passed",
+        "tests_total",
+        "resources",
+        "limits",
+        "sandbox_version",
+        "problems",
+        "graded_by",
+        "anchor",
+    }
+)
 # Audit snapshots of these are withheld from exports for roles that may not read demographics.
 DEMOGRAPHIC_LABELS = frozenset({"compliance.selfidentification"})
 WITHHELD: dict[str, Any] = {"withheld": True}
@@ -175,7 +220,34 @@ def _audit_entries(person: Person, relations: dict[str, tuple[type[models.Model]
     sources = [str(pk) for pk in _source_records(person).values_list("pk", flat=True)]
     if sources:
         condition |= Q(object_type="people.sourcerecord", object_id__in=sources)
+    for label, pks in _screening_rows(person.pk).items():
+        if pks:
+            condition |= Q(object_type=label, object_id__in=[str(pk) for pk in pks])
+    decisions = [
+        str(pk)
+        for pk in DecisionRecord.objects.filter(_decisions_about(person.pk)).values_list("pk", flat=True)
+    ]
+    if decisions:
+        condition |= Q(object_type="core.decisionrecord", object_id__in=decisions)
     return condition
+
+
+def _screening_rows(person_pk: int) -> dict[str, list[int]]:
+    """{label: primary keys} of the screening rows about the person's applications."""
+    return {
+        "screening.sitting": list(
+            Sitting.objects.filter(application__person_id=person_pk).values_list("pk", flat=True)
+        ),
+        "screening.submission": list(
+            Submission.objects.filter(sitting__application__person_id=person_pk).values_list("pk", flat=True)
+        ),
+        "screening.interview": list(
+            Interview.objects.filter(application__person_id=person_pk).values_list("pk", flat=True)
+        ),
+        "screening.scorecard": list(
+            Scorecard.objects.filter(interview__application__person_id=person_pk).values_list("pk", flat=True)
+        ),
+    }
 
 
 def _dump(instance: models.Model) -> dict[str, Any]:
@@ -186,6 +258,124 @@ def _iso(value: Any) -> Any:
     return value.isoformat() if value is not None else None
 
 
+def _json(value: Any) -> Any:
+    """JSON-safe copies of stored values (Decimal as text, dates ISO 8601)."""
+    return json.loads(
+        json.dumps(value, default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v))
+    )
+
+
+def _submission_export(sub: Submission) -> dict[str, Any]:
+    question = sub.item.question
+    return {
+        "id": sub.pk,
+        "item": sub.item.position,
+        "question": {
+            "slug": question.slug,
+            "version": question.version,
+            "title": question.title,
+            "kind": question.kind,
+            "competency": question.competency,
+        },
+        "attempt": sub.attempt,
+        "answer": _json(sub.answer),
+        "upload": (
+            {"name": sub.upload_name, "size": sub.upload_size, "sha256": sub.upload_sha256}
+            if sub.upload_name or sub.upload_sha256
+            else None
+        ),
+        "status": sub.status,
+        "errors": _json(sub.errors),
+        "score": _json(sub.score),
+        "level": sub.level,
+        "result": _json(sub.result),
+        "grader_version": sub.grader_version,
+        "graded_by": sub.graded_by.username if sub.graded_by else None,
+        "graded_at": _iso(sub.graded_at),
+        "received_at": _iso(sub.created_at),
+    }
+
+
+def _screening_export(application: Application) -> dict[str, Any]:
+    """The application's sittings (with submissions) and interviews (with scorecards); see the module
+    docstring for what is left out."""
+    sittings = []
+    for sitting in (
+        Sitting.objects.filter(application=application)
+        .select_related("assessment")
+        .order_by("invited_at", "id")
+    ):
+        submissions = (
+            Submission.objects.filter(sitting=sitting)
+            .defer("upload")
+            .select_related("item__question", "graded_by")
+            .order_by("item__position", "attempt", "id")
+        )
+        sittings.append(
+            {
+                "id": sitting.pk,
+                "assessment": {
+                    "id": sitting.assessment_id,
+                    "title": sitting.assessment.title,
+                    "version": sitting.assessment.version,
+                },
+                "status": sitting.status,
+                "invited_at": _iso(sitting.invited_at),
+                "expires_at": _iso(sitting.expires_at),
+                "started_at": _iso(sitting.started_at),
+                "submitted_at": _iso(sitting.submitted_at),
+                "graded_at": _iso(sitting.graded_at),
+                "score": _json(sitting.score),
+                "result": _json(sitting.result),
+                "submissions": [_submission_export(sub) for sub in submissions],
+            }
+        )
+    interviews = []
+    for interview in (
+        Interview.objects.filter(application=application)
+        .prefetch_related("interviewers")
+        .order_by("created_at", "id")
+    ):
+        cards = (
+            Scorecard.objects.filter(interview=interview)
+            .select_related("interviewer")
+            .prefetch_related("ratings")
+            .order_by("id")
+        )
+        interviews.append(
+            {
+                "id": interview.pk,
+                "stage": interview.stage,
+                "stage_label": interview.get_stage_display(),
+                "framework_version": interview.framework_version,
+                "competencies": [
+                    {"slug": c.get("slug"), "name": c.get("name")}
+                    for c in (interview.kit or {}).get("competencies", [])
+                    if isinstance(c, Mapping)
+                ],
+                "scheduled_at": _iso(interview.scheduled_at),
+                "created_at": _iso(interview.created_at),
+                "interviewers": sorted(u.username for u in interview.interviewers.all()),
+                "scorecards": [
+                    {
+                        "id": card.pk,
+                        "interviewer": card.interviewer.username,
+                        "status": card.status,
+                        "recommendation": card.recommendation,
+                        "summary": card.summary,
+                        "submitted_at": _iso(card.submitted_at),
+                        "ratings": [
+                            {"competency": r.competency, "level": r.level, "evidence": r.evidence}
+                            for r in sorted(card.ratings.all(), key=lambda r: r.competency)
+                        ],
+                    }
+                    for card in cards
+                ],
+            }
+        )
+    return {"sittings": sittings, "interviews": interviews}
+
+
 def _person_export(person: Person, *, demographics: bool) -> dict[str, Any]:
     relations = _relation_rows(person)
     applications = []
@@ -193,7 +383,7 @@ def _person_export(person: Person, *, demographics: bool) -> dict[str, Any]:
     app_related = [
         rel
         for rel in Application._meta.related_objects
-        if rel.related_model not in (Activity,)
+        if rel.related_model not in (Activity, *SCREENING_MODELS)
         and rel.name != "events"
         and (rel.one_to_many or rel.one_to_one)
     ]
@@ -208,6 +398,7 @@ def _person_export(person: Person, *, demographics: bool) -> dict[str, Any]:
             },
             "stage_events": [_dump(e) for e in app.events.order_by("at", "id")],
             "activities": [_dump(a) for a in activities],
+            "screening": _screening_export(app),
         }
         for rel in app_related:
             model = rel.related_model
@@ -377,6 +568,107 @@ def _scrub_audit(
     return scrubbed
 
 
+def _erased_result(result: Any) -> Any:
+    if not isinstance(result, Mapping) or not result:
+        return result
+    return {k: v for k, v in result.items() if k in KEPT_RESULT_KEYS} | {"erased": True}
+
+
+def _erase_submission_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A submission's values (the row's or an audit snapshot's) without what the candidate wrote or
+    uploaded and what graders wrote about it; status, scores, level, size and digest stay."""
+    out = dict(data)
+    if out.get("answer") and out["answer"] != ERASED:
+        out["answer"] = ERASED
+    if out.get("upload_name"):
+        out["upload_name"] = ""
+    if out.get("errors") and out["errors"] != [ERASED_TEXT]:
+        out["errors"] = [ERASED_TEXT]
+    if isinstance(out.get("result"), Mapping) and out["result"] and not out["result"].get("erased"):
+        out["result"] = _erased_result(out["result"])
+    return out
+
+
+def _erase_scorecard_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A scorecard snapshot without its summary and evidence notes (levels and recommendation stay)."""
+    out = dict(data)
+    if out.get("summary"):
+        out["summary"] = ERASED_TEXT
+    ratings = out.get("ratings")
+    if isinstance(ratings, Mapping):
+        out["ratings"] = {
+            slug: (dict(r) | {"evidence": ERASED_TEXT}) if isinstance(r, Mapping) and r.get("evidence") else r
+            for slug, r in ratings.items()
+        }
+    return out
+
+
+SCREENING_SCRUBBERS = {
+    "screening.submission": _erase_submission_data,
+    "screening.scorecard": _erase_scorecard_data,
+}
+
+
+def _erase_screening(person: Person, counts: Counter[str]) -> None:
+    """Erase what is personal in the screening rows of the person's applications, and in their audit
+    snapshots; revoke the assessment links (see the module docstring)."""
+    rows = _screening_rows(person.pk)
+    for label, scrub in SCREENING_SCRUBBERS.items():
+        ids = [str(pk) for pk in rows[label]]
+        if not ids:
+            continue
+        entries = AuditLog.objects.filter(object_type=label, object_id__in=ids).only("id", "before", "after")
+        for entry in list(entries):
+            changes: dict[str, Any] = {}
+            for name in ("before", "after"):
+                value = getattr(entry, name)
+                if isinstance(value, Mapping) and value != ERASED:
+                    scrubbed = scrub(value)
+                    if scrubbed != value:
+                        changes[name] = scrubbed
+            if changes:
+                AuditLog.objects.filter(pk=entry.pk).update(**changes)
+                counts["audit_entries_scrubbed"] += 1
+
+    submissions = Submission.objects.filter(pk__in=rows["screening.submission"])
+    counts["screening_uploads_deleted"] += submissions.filter(upload__isnull=False).update(upload=None)
+    counts["screening_answers_erased"] += 0  # the key is in every result, even when nothing changed
+    for sub in submissions.only("id", "answer", "upload_name", "errors", "result"):
+        values = {
+            "answer": sub.answer,
+            "upload_name": sub.upload_name,
+            "errors": sub.errors,
+            "result": sub.result,
+        }
+        erased = _erase_submission_data(values)
+        if erased != values:
+            Submission.objects.filter(pk=sub.pk).update(**erased)
+            counts["screening_answers_erased"] += 1
+
+    scorecards = Scorecard.objects.filter(pk__in=rows["screening.scorecard"])
+    counts["scorecard_summaries_erased"] += (
+        scorecards.exclude(summary="").exclude(summary=ERASED_TEXT).update(summary=ERASED_TEXT)
+    )
+    counts["scorecard_evidence_erased"] += (
+        CompetencyRating.objects.filter(scorecard__in=scorecards)
+        .exclude(evidence=ERASED_TEXT)
+        .update(evidence=ERASED_TEXT)
+    )
+    counts["scorecards_kept"] += len(rows["screening.scorecard"])
+
+    now = timezone.now()
+    open_statuses = (Sitting.Status.INVITED, Sitting.Status.STARTED)
+    for sitting in Sitting.objects.filter(pk__in=rows["screening.sitting"]).only(
+        "id", "status", "result", "expires_at"
+    ):
+        fields: dict[str, Any] = {"nonce": secrets.token_hex(32)}  # the candidate's link opens nothing now
+        if sitting.status in open_statuses:
+            fields["status"] = Sitting.Status.EXPIRED
+            fields["expires_at"] = min(sitting.expires_at, now)
+        Sitting.objects.filter(pk=sitting.pk).update(**fields)
+        counts["assessment_links_revoked"] += 1
+
+
 def _anonymise(person: Person, counts: Counter[str], files: list[str]) -> None:
     """Erase one person row's data (the caller holds the transaction and the row lock)."""
     texts = _personal_text(person)
@@ -396,6 +688,7 @@ def _anonymise(person: Person, counts: Counter[str], files: list[str]) -> None:
     counts["talent_pool_memberships_deleted"] += TalentPoolMember.objects.filter(person=person).delete()[0]
     counts["search_documents_deleted"] += SearchDocument.objects.filter(person_id=person.pk).delete()[0]
     counts["activities_erased"] += Activity.objects.filter(person=person).update(body=ERASED_TEXT)
+    _erase_screening(person, counts)
     counts["decision_records_erased"] += (
         DecisionRecord.objects.filter(_decisions_about(person.pk))
         .exclude(explanation=ERASED)
@@ -496,6 +789,12 @@ def erasure_preview(person: Person) -> dict[str, int]:
         "skill_evidence": SkillEvidence.objects.filter(person_id__in=people).count(),
         "activities": Activity.objects.filter(person_id__in=people).count(),
         "applications": Application.objects.filter(person_id__in=people).count(),
+        "sittings": Sitting.objects.filter(application__person_id__in=people).count(),
+        "submissions": Submission.objects.filter(sitting__application__person_id__in=people).count(),
+        "uploads": Submission.objects.filter(
+            sitting__application__person_id__in=people, upload__isnull=False
+        ).count(),
+        "scorecards": Scorecard.objects.filter(interview__application__person_id__in=people).count(),
         "decision_records": DecisionRecord.objects.filter(
             Q(person_id__in=people) | Q(subject_type="people.person", subject_id__in=[str(p) for p in people])
         ).count(),
