@@ -538,13 +538,7 @@ def update_assessment(
         assessment.competencies = rows
     with transaction.atomic():
         assessment.save()
-        audit.record(
-            AuditLog.Action.UPDATE,
-            assessment,
-            before=before,
-            after=assessment_audit_view(assessment),
-            actor=user,
-        )
+        _audit_update(assessment, before, user)
     return assessment
 
 
@@ -581,14 +575,14 @@ def add_item(actor: Any, assessment: Assessment, question: Question, *, weight: 
                 },
             ]
             assessment.save(update_fields=["competencies"])
-        audit.record(
-            AuditLog.Action.UPDATE,
-            assessment,
-            before=before,
-            after=assessment_audit_view(assessment),
-            actor=user,
-        )
+        _audit_update(assessment, before, user)
     return item
+
+
+def _audit_update(assessment: Assessment, before: dict[str, Any], user: Any) -> None:
+    audit.record(
+        AuditLog.Action.UPDATE, assessment, before=before, after=assessment_audit_view(assessment), actor=user
+    )
 
 
 def remove_item(actor: Any, item: AssessmentItem) -> None:
@@ -601,13 +595,7 @@ def remove_item(actor: Any, item: AssessmentItem) -> None:
         used = set(assessment.items.values_list("question__competency", flat=True))
         assessment.competencies = [c for c in assessment.competencies if c["competency"] in used]
         assessment.save(update_fields=["competencies"])
-        audit.record(
-            AuditLog.Action.UPDATE,
-            assessment,
-            before=before,
-            after=assessment_audit_view(assessment),
-            actor=user,
-        )
+        _audit_update(assessment, before, user)
 
 
 def publish_assessment(actor: Any, assessment: Assessment) -> Assessment:
@@ -623,13 +611,7 @@ def publish_assessment(actor: Any, assessment: Assessment) -> Assessment:
         assessment.status = Assessment.Status.PUBLISHED
         assessment.published_at = timezone.now()
         assessment.save(update_fields=["status", "published_at"])
-        audit.record(
-            AuditLog.Action.UPDATE,
-            assessment,
-            before=before,
-            after=assessment_audit_view(assessment),
-            actor=user,
-        )
+        _audit_update(assessment, before, user)
     return assessment
 
 
@@ -642,13 +624,7 @@ def archive_assessment(actor: Any, assessment: Assessment) -> Assessment:
     with transaction.atomic():
         assessment.status = Assessment.Status.ARCHIVED
         assessment.save(update_fields=["status"])
-        audit.record(
-            AuditLog.Action.UPDATE,
-            assessment,
-            before=before,
-            after=assessment_audit_view(assessment),
-            actor=user,
-        )
+        _audit_update(assessment, before, user)
     return assessment
 
 
