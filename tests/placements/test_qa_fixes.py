@@ -9,6 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.test import Client
 from tests.placements.operations_helpers import IP_DETAILS, MONDAY, make_placement, make_timesheet
 
 from cadre.core.exceptions import Conflict, NotFound, ValidationFailed
@@ -190,6 +191,14 @@ def test_services_refuse_a_w2_card_below_the_floor(extended_contract_offer, recr
         pay_overtime="60",
     )
     assert card.pay_overtime == Decimal("60")
+    # The contractor's below-floor overtime is shown as a warning on the page and in the API.
+    page = Client()
+    page.force_login(recruiter)
+    text = page.get(f"/placements/{placement.pk}/").content.decode()
+    assert "overtime pay 60.00 is below 1.5x" in text
+    api = page.get(f"/api/placements/{placement.pk}/rate-cards")
+    assert api.status_code == 200
+    assert any("below 1.5x" in w for c in api.json() for w in c["warnings"])
 
 
 # --- minors -----------------------------------------------------------------------------------------------

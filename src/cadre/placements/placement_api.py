@@ -355,7 +355,10 @@ def _card_out(card: RateCard, user: Any) -> dict[str, Any]:
         return {**{f: getattr(card, f) for f in (*fields, *bill)}, **dict.fromkeys(pay), "warnings": []}
     return {
         **{f: getattr(card, f) for f in (*fields, *pay, *bill)},
-        "warnings": offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
+        "warnings": [
+            *offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
+            *offer_terms.rate_card_warnings(card, card.placement.vehicle),
+        ],
     }
 
 

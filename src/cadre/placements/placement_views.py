@@ -219,7 +219,10 @@ def _detail(request: HttpRequest, placement: Placement, *, status: int = 200, **
             "card": card,
             "current": current is not None and card.pk == current.pk,
             "markup": _markup(card.pay_regular, card.bill_regular) if sees_economics else None,
-            "warnings": offer_terms.margin_warnings(card.pay_regular, card.bill_regular)
+            "warnings": [
+                *offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
+                *offer_terms.rate_card_warnings(card, placement.vehicle),
+            ]
             if sees_economics
             else [],
         }
@@ -349,7 +352,10 @@ def placement_rate_card(request: HttpRequest, pk: int) -> HttpResponse:
     except CadreError as exc:
         apply_error(form, exc)
         return _detail(request, placement, status=exc.status_code, rate_form=form, open_form="rates")
-    warnings = offer_terms.margin_warnings(card.pay_regular, card.bill_regular)
+    warnings = [
+        *offer_terms.margin_warnings(card.pay_regular, card.bill_regular),
+        *offer_terms.rate_card_warnings(card, placement.vehicle),
+    ]
     messages.success(request, f"Rates from {card.effective_from:%b %-d, %Y} added.")
     for warning in warnings:
         messages.warning(request, warning.capitalize())
