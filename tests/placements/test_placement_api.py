@@ -151,7 +151,11 @@ def test_rate_cards_fees_and_splits(accepted_contract_placement, recruiter, make
         f"{base}/rate-cards", {"effective_from": later, "pay_regular": "70", "bill_regular": "65"}
     )
     assert card.status_code == 201
-    assert card.json()["warnings"] == ["negative margin: the bill rate 65.00 is below the pay rate 70.00"]
+    assert card.json()["warnings"] == [
+        "negative margin: the bill rate 65.00 is below the pay rate 70.00",
+        "negative overtime margin: bill 97.50 is below pay 105.00",
+        "negative double-time margin: bill 130.00 is below pay 140.00",
+    ]
     early = api.post(
         f"{base}/rate-cards", {"effective_from": "2000-01-01", "pay_regular": "70", "bill_regular": "99"}
     )
