@@ -159,7 +159,8 @@ def _bump(sheet: Timesheet, before: dict[str, Any], actor: Any, via: str | None 
 
 def _locked(sheet: Timesheet) -> Timesheet:
     return (
-        Timesheet.objects.select_for_update()
+        # Lock only the sheet: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join.
+        Timesheet.objects.select_for_update(of=("self",))
         .select_related("placement__client", "placement__timesheet_approver")
         .get(pk=sheet.pk)
     )

@@ -194,7 +194,7 @@ class Submission(models.Model):
     )
     level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Rubric level 1-4")
     result = models.JSONField(default=dict, blank=True, help_text="Grader output safe to show")
-    grader_version = models.CharField(max_length=40, blank=True)
+    grader_version = models.CharField(max_length=120, blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

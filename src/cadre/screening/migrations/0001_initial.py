@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ('score', models.DecimalField(blank=True, decimal_places=6, help_text='The metric value or 0..1', max_digits=12, null=True)),
                 ('level', models.PositiveSmallIntegerField(blank=True, help_text='Rubric level 1-4', null=True)),
                 ('result', models.JSONField(blank=True, default=dict, help_text='Grader output safe to show')),
-                ('grader_version', models.CharField(blank=True, max_length=40)),
+                ('grader_version', models.CharField(blank=True, max_length=120)),
                 ('graded_at', models.DateTimeField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('graded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
